@@ -1,0 +1,34 @@
+/**
+ * Every semantic check, in one list: `lint` runs them all on a model the JSON Schema has
+ * already accepted. Adding a rule means adding a function here (and a fixture test).
+ */
+import type { SystemModel } from '../model/types.js';
+import { checkCallCycles } from './calls.js';
+import { checkUnusedEvents } from './events.js';
+import type { Check, Finding } from './finding.js';
+import { checkOperations, checkPathParams } from './operations.js';
+import { checkPorts } from './ports.js';
+import { checkEventReferences, checkOperationReferences, checkSchemaReferences, checkServiceReferences } from './references.js';
+import { checkRouteConflicts, checkRouteReachability } from './routes.js';
+import { checkSagas } from './sagas.js';
+
+export const CHECKS: readonly Check[] = [
+  checkServiceReferences,
+  checkOperationReferences,
+  checkEventReferences,
+  checkSchemaReferences,
+  checkPorts,
+  checkOperations,
+  checkPathParams,
+  checkRouteConflicts,
+  checkRouteReachability,
+  checkSagas,
+  checkUnusedEvents,
+  checkCallCycles,
+];
+
+export function runChecks(model: SystemModel): Finding[] {
+  return CHECKS.flatMap((check) => check(model));
+}
+
+export type { Finding } from './finding.js';

@@ -1,0 +1,26 @@
+/** Every rule id with its severity and a one-line summary: for SARIF, `--help` and docs. */
+import type { Severity } from '../diagnostics/diagnostic.js';
+
+export interface RuleInfo {
+  readonly id: string;
+  readonly severity: Severity;
+  readonly summary: string;
+}
+
+export const RULES: readonly RuleInfo[] = [
+  { id: 'yaml-syntax', severity: 'error', summary: 'The file is not valid YAML (also: duplicate keys, alias bombs, not UTF-8, empty, too large).' },
+  { id: 'schema', severity: 'error', summary: 'The JSON Schema rejects a value: unknown key, wrong type, bad name.' },
+  { id: 'unknown-service', severity: 'error', summary: 'calls, a route, a saga step or host names an undeclared service.' },
+  { id: 'unknown-operation', severity: 'error', summary: 'A saga step or calls.operations names an operation the service lacks.' },
+  { id: 'unknown-event', severity: 'error', summary: 'publishes, subscribes or a saga names an undeclared event; a * pattern matching none.' },
+  { id: 'unknown-schema', severity: 'error', summary: 'A type names an undeclared schema.' },
+  { id: 'duplicate-port', severity: 'error', summary: 'Two services, or a service and the gateway, share a port.' },
+  { id: 'route-conflict', severity: 'error', summary: 'Two gateway routes claim the same path and method.' },
+  { id: 'operation-conflict', severity: 'error', summary: 'Two operations of one service share method and path (GET /health is reserved).' },
+  { id: 'path-param', severity: 'error', summary: 'params names a field that is not a {param} of the path.' },
+  { id: 'saga-chain', severity: 'error', summary: 'A choreography step waits for an event no earlier step (or start) emits.' },
+  { id: 'saga-uncompensated', severity: 'warning', summary: 'A step can fail after earlier steps changed state, and nothing compensates them.' },
+  { id: 'unused-event', severity: 'warning', summary: 'An event nobody publishes, or nobody subscribes to.' },
+  { id: 'call-cycle', severity: 'warning', summary: 'Synchronous calls form a cycle.' },
+  { id: 'route-unreachable', severity: 'warning', summary: "No operation of the route's service can be reached through the route." },
+];

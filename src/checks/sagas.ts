@@ -1,0 +1,63 @@
+/**
+ * Saga rules. `saga-chain`: in a choreography every step must wait for an event that the
+ * start or an earlier step emits, and every compensation for one a step emits or fails
+ * with; otherwise the saga stalls. `saga-uncompensated`: a step can fail after earlier
+ * steps changed state and nothing undoes them.
+ */
+import type { Saga, SystemModel } from '../model/types.js';
+import { error, warning, type Finding } from './finding.js';
+
+type Choreography = Extract<Saga, { style: 'choreography' }>;
+type Orchestration = Extract<Saga, { style: 'orchestration' }>;
+
+function chain(saga: Choreography): Finding[] {
+  const out: Finding[] = [];
+  const emitted = new Set<string>([saga.start]);
+  for (const st of saga.steps) {
+    if (!emitted.has(st.when)) {
+      out.push(error('saga-chain', [...st.at, 'when'], `saga ${saga.name}: the step of service ${st.service} waits for "${st.when}", which neither \`start\` nor an earlier step emits`));
+    }
+    if (st.emits) emitted.add(st.emits);
+  }
+  const failures = new Set<string>(saga.steps.flatMap((st) => [st.fails, st.emits].filter((e): e is string => !!e)));
+  for (const c of saga.compensations) {
+    if (!failures.has(c.when)) {
+      out.push(error('saga-chain', [...c.at, 'when'], `saga ${saga.name}: the compensation of service ${c.service} waits for "${c.when}", which no step emits or fails with`));
+    }
+  }
+  return out;
+}
+
+function uncompensatedOrchestration(saga: Orchestration): Finding[] {
+  // Every step but the last can be followed by a failure; the last one's failure has nothing after it to undo.
+  return saga.steps
+    .slice(0, -1)
+    .filter((st) => !st.compensation)
+    .map((st) =>
+      warning('saga-uncompensated', [...st.at, 'action'], `saga ${saga.name}: step ${st.name} changes state through ${st.action.service}.${st.action.operation}, and nothing compensates it when a later step fails`),
+    );
+}
+
+function uncompensatedChoreography(saga: Choreography): Finding[] {
+  const out: Finding[] = [];
+  saga.steps.forEach((st, i) => {
+    if (!st.fails) return;
+    const earlier = saga.steps.slice(0, i);
+    const handlers = saga.compensations.filter((c) => c.when === st.fails);
+    for (const prev of earlier) {
+      if (!handlers.some((c) => c.service === prev.service)) {
+        out.push(
+          warning('saga-uncompensated', [...st.at, 'fails'], `saga ${saga.name}: "${st.fails}" can follow the step of service ${prev.service}, and no compensation of ${prev.service} reacts to it`),
+        );
+      }
+    }
+    if (earlier.length > 0 && handlers.length === 0 && out.length === 0) {
+      out.push(warning('saga-uncompensated', [...st.at, 'fails'], `saga ${saga.name}: nothing compensates when "${st.fails}" happens`));
+    }
+  });
+  return out;
+}
+
+export function checkSagas(model: SystemModel): Finding[] {
+  return model.sagas.flatMap((saga) => (saga.style === 'choreography' ? [...chain(saga), ...uncompensatedChoreography(saga)] : uncompensatedOrchestration(saga)));
+}

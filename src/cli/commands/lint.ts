@@ -1,0 +1,69 @@
+/** `microgen lint [SPEC] [--format text|json|github|sarif] [--strict]`. */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { formatGithub } from '../../diagnostics/format/github.js';
+import { formatJson } from '../../diagnostics/format/json.js';
+import { formatSarif } from '../../diagnostics/format/sarif.js';
+import { formatText } from '../../diagnostics/format/text.js';
+import { lintBytes } from '../../lint.js';
+import { UsageError } from '../errors.js';
+import type { Io } from '../io.js';
+import { resolveSpec } from '../spec-file.js';
+import { VERSION } from '../version.js';
+
+export const FORMATS = ['text', 'json', 'github', 'sarif'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export function renderDiagnostics(diagnostics: readonly Diagnostic[], format: Format, io: Io): string {
+  switch (format) {
+    case 'json':
+      return formatJson(diagnostics);
+    case 'github':
+      return formatGithub(diagnostics);
+    case 'sarif':
+      return formatSarif(diagnostics, VERSION);
+    default:
+      return formatText(diagnostics, io.paint);
+  }
+}
+
+export function parseFormat(value: string): Format {
+  if (!(FORMATS as readonly string[]).includes(value)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${value}"`);
+  return value as Format;
+}
+
+export function runLint(io: Io, specArg: string | undefined, opts: { format: Format; strict?: boolean }): number {
+  const spec = resolveSpec(io.cwd, specArg);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(spec.path);
+  } catch (err) {
+    throw new UsageError(`cannot read ${spec.display}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+  }
+  const result = lintBytes(spec.display, bytes);
+  io.out(renderDiagnostics(result.diagnostics, opts.format, io));
+  if (opts.format === 'text' && result.diagnostics.length === 0) io.out(`${io.paint.green('✓')} ${spec.display}: no problems\n`);
+  const failing = result.diagnostics.some((d) => d.severity === 'error' || (opts.strict && d.severity === 'warning'));
+  return failing ? 1 : 0;
+}
+
+export function registerLint(program: Command, io: Io, setExit: (code: number) => void): void {
+  program
+    .command('lint')
+    .description('check the spec: JSON Schema, then cross-references, ports, routes, sagas')
+    .argument('[spec]', 'spec file or folder', 'microgen.yaml')
+    .option('-f, --format <format>', `output format: ${FORMATS.join(', ')}`, parseFormat, 'text')
+    .option('--strict', 'fail (exit 1) on warnings too')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ microgen lint
+  $ microgen lint examples/shop/microgen.yaml --format github
+  $ microgen lint --format sarif > microgen.sarif
+
+Exit codes: 0 clean or warnings only, 1 errors (or warnings with --strict), 2 usage or unreadable file.`,
+    )
+    .action((spec: string, opts: { format: Format; strict?: boolean }) => setExit(runLint(io, spec, opts)));
+}

@@ -1,0 +1,33 @@
+/** Resolving the SPEC argument: `./microgen.yaml` by default, a folder means its microgen.yaml. */
+import { statSync } from 'node:fs';
+import { join, relative, resolve, isAbsolute } from 'node:path';
+import { UsageError } from './errors.js';
+
+export const DEFAULT_SPEC = 'microgen.yaml';
+
+export interface SpecFile {
+  /** Absolute path. */
+  readonly path: string;
+  /** As shown in diagnostics: relative to the working folder when inside it. */
+  readonly display: string;
+}
+
+export function resolveSpec(cwd: string, arg: string | undefined): SpecFile {
+  let path = resolve(cwd, arg ?? DEFAULT_SPEC);
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    throw new UsageError(`cannot read ${arg ?? DEFAULT_SPEC}: no such file${arg ? '' : ' (pass the spec path, or run `microgen init`)'}`);
+  }
+  if (st.isDirectory()) {
+    path = join(path, DEFAULT_SPEC);
+    try {
+      statSync(path);
+    } catch {
+      throw new UsageError(`${arg} is a folder without a ${DEFAULT_SPEC}`);
+    }
+  }
+  const rel = relative(cwd, path);
+  return { path, display: rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path };
+}

@@ -1,0 +1,236 @@
+/**
+ * The normalised, typed, immutable model of a system. Every stage after loading (checks,
+ * generators, diff, graph, export) reads this and never the raw YAML. Each element keeps
+ * `at`, its path in the spec, so a check can point back at the text.
+ */
+import type { SpecPath } from '../spec/locate.js';
+
+export type Primitive = 'string' | 'integer' | 'number' | 'boolean';
+export type StringFormat = 'uuid' | 'email' | 'date' | 'date-time' | 'uri';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
+
+/** JSON Schema constraints a field may carry beyond its type (from the object form). */
+export interface Constraints {
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly pattern?: string;
+  readonly minItems?: number;
+  readonly maxItems?: number;
+  readonly default?: unknown;
+  readonly examples?: readonly unknown[];
+}
+
+export type TypeRef =
+  | { readonly kind: 'primitive'; readonly name: Primitive }
+  | { readonly kind: 'format'; readonly format: StringFormat }
+  /** A named schema: `scope` says where it resolved (`builtin` is `Error`; `unknown` failed). */
+  | { readonly kind: 'ref'; readonly name: string; readonly scope: 'shared' | 'service' | 'builtin' | 'unknown' }
+  | { readonly kind: 'array'; readonly items: TypeRef }
+  | { readonly kind: 'enum'; readonly values: readonly string[] }
+  | { readonly kind: 'object'; readonly fields: readonly Field[] }
+  | { readonly kind: 'empty' };
+
+export interface Field {
+  readonly name: string;
+  readonly type: TypeRef;
+  readonly optional: boolean;
+  readonly description?: string;
+  readonly constraints?: Constraints;
+  readonly at: SpecPath;
+}
+
+export interface NamedSchema {
+  readonly name: string;
+  /** An object schema or an alias of another type. */
+  readonly type: TypeRef;
+  readonly owner: 'shared' | string;
+  readonly at: SpecPath;
+}
+
+export interface RetryPolicy {
+  readonly attempts: number;
+  readonly backoff: 'exponential' | 'fixed';
+  readonly minMs: number;
+  readonly maxMs: number;
+}
+
+export interface BreakerPolicy {
+  readonly failMax: number;
+  readonly resetTimeoutMs: number;
+}
+
+export interface Operation {
+  readonly name: string;
+  readonly service: string;
+  readonly method: HttpMethod;
+  /** The path as written, with `{param}` placeholders. */
+  readonly path: string;
+  readonly description?: string;
+  /** Every `{param}` of the path in order, typed (undeclared ones are strings). */
+  readonly params: readonly Field[];
+  /** The `params` block as written (may name fields the path lacks: the `path-param` check). */
+  readonly declaredParams: readonly Field[];
+  readonly query: readonly Field[];
+  readonly body?: TypeRef;
+  readonly responses: readonly Response[];
+  readonly at: SpecPath;
+}
+
+export interface Response {
+  readonly status: number;
+  readonly type: TypeRef;
+  readonly at: SpecPath;
+}
+
+export interface Subscription {
+  /** Event name or a pattern with `*` segments. */
+  readonly event: string;
+  readonly handler: string;
+  /** The declared events this subscription receives. */
+  readonly matches: readonly string[];
+  /** Where it came from: the spec, or implied by a choreographed saga. */
+  readonly origin: { readonly kind: 'spec' } | { readonly kind: 'saga'; readonly saga: string };
+  readonly at: SpecPath;
+}
+
+export interface Publication {
+  readonly event: string;
+  readonly origin: { readonly kind: 'spec' } | { readonly kind: 'saga'; readonly saga: string };
+  readonly at: SpecPath;
+}
+
+export interface Call {
+  readonly service: string;
+  /** The callee's operations used (all of them when the spec lists none). */
+  readonly operations: readonly string[];
+  readonly timeoutMs: number;
+  readonly retry: RetryPolicy;
+  readonly breaker: BreakerPolicy;
+  readonly fallback: boolean;
+  readonly at: SpecPath;
+}
+
+export type Database = 'postgres' | 'mongodb' | 'redis' | 'none';
+
+export interface Service {
+  readonly name: string;
+  readonly description?: string;
+  readonly port: number;
+  /** True when the port came from the spec rather than from automatic assignment. */
+  readonly portDeclared: boolean;
+  readonly database: Database;
+  readonly persistence: 'state' | 'event-sourced';
+  readonly schemas: readonly NamedSchema[];
+  readonly operations: readonly Operation[];
+  readonly publishes: readonly Publication[];
+  readonly subscribes: readonly Subscription[];
+  readonly calls: readonly Call[];
+  readonly at: SpecPath;
+}
+
+export interface EventDef {
+  readonly name: string;
+  readonly version: number;
+  readonly description?: string;
+  readonly payload: readonly Field[];
+  readonly at: SpecPath;
+}
+
+export interface OperationRef {
+  readonly service: string;
+  readonly operation: string;
+  readonly at: SpecPath;
+}
+
+export interface OrchestrationStep {
+  readonly name: string;
+  readonly action: OperationRef;
+  readonly compensation?: OperationRef;
+  readonly at: SpecPath;
+}
+
+export interface ChoreographyStep {
+  readonly when: string;
+  readonly service: string;
+  readonly emits?: string;
+  readonly fails?: string;
+  readonly at: SpecPath;
+}
+
+export interface Compensation {
+  readonly when: string;
+  readonly service: string;
+  readonly emits?: string;
+  readonly at: SpecPath;
+}
+
+export type Saga =
+  | {
+      readonly style: 'orchestration';
+      readonly name: string;
+      readonly description?: string;
+      readonly host: string;
+      readonly input: readonly Field[];
+      readonly steps: readonly OrchestrationStep[];
+      readonly at: SpecPath;
+    }
+  | {
+      readonly style: 'choreography';
+      readonly name: string;
+      readonly description?: string;
+      readonly start: string;
+      readonly steps: readonly ChoreographyStep[];
+      readonly compensations: readonly Compensation[];
+      readonly at: SpecPath;
+    };
+
+export interface RateLimit {
+  readonly second?: number;
+  readonly minute?: number;
+  readonly hour?: number;
+}
+
+export interface Route {
+  readonly path: string;
+  readonly service: string;
+  readonly stripPath: boolean;
+  readonly upstreamPath: string;
+  /** Empty means every method. */
+  readonly methods: readonly HttpMethod[];
+  readonly auth: 'jwt' | 'none';
+  /** The route's own limit, or the gateway's default. */
+  readonly rateLimit?: RateLimit;
+  readonly at: SpecPath;
+}
+
+export interface Gateway {
+  readonly kind: 'kong' | 'node';
+  readonly port: number;
+  readonly jwt?: {
+    readonly secretEnv?: string;
+    readonly jwksUrl?: string;
+    readonly issuer?: string;
+    readonly audience?: string;
+  };
+  readonly rateLimit?: RateLimit;
+  readonly cors?: { readonly origins: readonly string[]; readonly methods: readonly HttpMethod[] };
+  readonly routes: readonly Route[];
+  readonly at: SpecPath;
+}
+
+export interface SystemModel {
+  readonly name: string;
+  readonly description?: string;
+  readonly defaults: { readonly timeoutMs: number; readonly retry: RetryPolicy; readonly breaker: BreakerPolicy };
+  readonly broker: { readonly kind: 'rabbitmq'; readonly exchange: string };
+  readonly discovery: 'consul' | 'dns';
+  readonly schemas: readonly NamedSchema[];
+  readonly services: readonly Service[];
+  readonly events: readonly EventDef[];
+  readonly sagas: readonly Saga[];
+  /** Always present: the Node gateway is generated even without a `gateway` block (for `microgen dev`). */
+  readonly gateway: Gateway;
+  readonly deploy: { readonly compose: boolean; readonly kubernetes?: { readonly namespace: string; readonly replicas: number } };
+}

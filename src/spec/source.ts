@@ -1,0 +1,164 @@
+/**
+ * Reading a spec file into a YAML Document that remembers where every node came from.
+ * The same Document serves diagnostics (positions) and `microgen add` (comment-keeping
+ * edits), so it is parsed once with a LineCounter and kept beside the plain data.
+ *
+ * Nothing here throws for bad input: every way a file can be unreadable as a spec
+ * (too large, not UTF-8, empty, YAML errors, duplicate keys, alias bombs, absurd nesting)
+ * becomes a `yaml-syntax` diagnostic.
+ */
+import { Document, LineCounter, parseDocument, isAlias, visit } from 'yaml';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+
+/** Specs are hand-written; anything larger is a mistake or an attack. */
+export const MAX_SPEC_BYTES = 8 * 1024 * 1024;
+/** Aliases expand on conversion: cap them so `a: &a [*a, *a, …]` cannot eat the heap. */
+export const MAX_ALIAS_COUNT = 100;
+/** Deeper than any real spec; keeps recursive walkers (ours and ajv's) off the stack limit. */
+export const MAX_DEPTH = 64;
+
+export interface SpecSource {
+  /** The path as the user wrote it; used verbatim in diagnostics. */
+  readonly file: string;
+  readonly text: string;
+  readonly doc: Document.Parsed;
+  readonly lineCounter: LineCounter;
+  /** The plain JavaScript value of the document (undefined when it could not be built). */
+  readonly data: unknown;
+}
+
+export type LoadResult =
+  | { ok: true; source: SpecSource }
+  | { ok: false; diagnostics: Diagnostic[]; source?: SpecSource };
+
+function syntax(file: string, line: number, column: number, message: string, endLine = line, endColumn = column): Diagnostic {
+  return { file, line, column, endLine, endColumn, severity: 'error', rule: 'yaml-syntax', message };
+}
+
+/** Line and column (1-based) of a character offset in `text`. */
+export function offsetToPosition(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/** Decode bytes as strict UTF-8; on failure report the line and column of the first bad byte. */
+function decode(file: string, bytes: Uint8Array): { text: string } | { diagnostic: Diagnostic } {
+  const decodes = (n: number): boolean => {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, n), { stream: n < bytes.length });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (decodes(bytes.length)) {
+    const text = new TextDecoder('utf-8').decode(bytes);
+    return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+  }
+  // Validity of a prefix is monotonic, so binary search finds the first bad byte.
+  let lo = 0;
+  let hi = bytes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (decodes(mid + 1)) lo = mid + 1;
+    else hi = mid;
+  }
+  const lineStart = bytes.lastIndexOf(10, lo - 1) + 1;
+  const line = bytes.subarray(0, lineStart).reduce((n, b) => n + (b === 10 ? 1 : 0), 1);
+  const column = new TextDecoder('utf-8').decode(bytes.subarray(lineStart, lo)).length + 1;
+  return { diagnostic: syntax(file, line, column, 'the file is not valid UTF-8 text') };
+}
+
+function depthOf(value: unknown): number {
+  // Iterative so a hostile document cannot overflow the stack here.
+  let max = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d > max) max = d;
+    if (max > MAX_DEPTH) return max;
+    for (const child of Object.values(v as object)) stack.push([child, d + 1]);
+  }
+  return max;
+}
+
+/** Parse spec text (already decoded). `file` is only used in diagnostics. */
+export function parseSpecText(file: string, text: string): LoadResult {
+  if (text.trim() === '' || /^(\s*(#.*)?\n?)*$/.test(text)) {
+    return { ok: false, diagnostics: [syntax(file, 1, 1, 'the file is empty: a spec needs at least `microgen: 1` and `name`')] };
+  }
+  const lineCounter = new LineCounter();
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, keepSourceTokens: false, strict: true });
+  } catch (err) {
+    return { ok: false, diagnostics: [syntax(file, 1, 1, `the YAML parser gave up: ${(err as Error).message}`)] };
+  }
+  const problems = [...doc.errors, ...doc.warnings.filter((w) => w.code !== 'TAG_RESOLVE_FAILED')];
+  if (doc.errors.length > 0) {
+    const diagnostics = problems.map((e) => {
+      const start = lineCounter.linePos(e.pos[0]);
+      const end = lineCounter.linePos(e.pos[1]);
+      return syntax(file, start.line, start.col, yamlMessage(e.code, e.message), end.line, end.col);
+    });
+    return { ok: false, diagnostics };
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    const at = firstAlias(doc) ?? 0;
+    const pos = lineCounter.linePos(at);
+    const message = /alias/i.test((err as Error).message)
+      ? `aliases expand too much (more than ${MAX_ALIAS_COUNT} nodes): the file looks like an alias bomb`
+      : `the document cannot be read: ${(err as Error).message}`;
+    return { ok: false, diagnostics: [syntax(file, pos.line, pos.col, message)] };
+  }
+  const source: SpecSource = { file, text, doc, lineCounter, data };
+  if (depthOf(data) > MAX_DEPTH) {
+    return { ok: false, source, diagnostics: [syntax(file, 1, 1, `the document nests deeper than ${MAX_DEPTH} levels`)] };
+  }
+  return { ok: true, source };
+}
+
+function firstAlias(doc: Document): number | undefined {
+  let at: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (isAlias(node) && node.range) {
+        at = node.range[0];
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return at;
+}
+
+function yamlMessage(code: string, message: string): string {
+  // The yaml library's messages carry their own position suffix; ours is in the prefix.
+  const first = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').trim();
+  if (code === 'DUPLICATE_KEY') return first.replace(/^Map keys must be unique$/, 'duplicate key: each key may appear once in a map');
+  return first.charAt(0).toLowerCase() + first.slice(1);
+}
+
+/** Parse spec bytes: size and encoding checks first, then YAML. */
+export function parseSpecBytes(file: string, bytes: Uint8Array): LoadResult {
+  if (bytes.length > MAX_SPEC_BYTES) {
+    return {
+      ok: false,
+      diagnostics: [syntax(file, 1, 1, `the file is ${bytes.length} bytes; specs are limited to ${MAX_SPEC_BYTES} bytes`)],
+    };
+  }
+  const decoded = decode(file, bytes);
+  if ('diagnostic' in decoded) return { ok: false, diagnostics: [decoded.diagnostic] };
+  return parseSpecText(file, decoded.text);
+}
