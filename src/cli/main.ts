@@ -3,6 +3,7 @@
  * this file only wires commander, exit codes and the no-stack-trace error policy.
  */
 import { Command, CommanderError } from 'commander';
+import { registerGenerate } from './commands/generate.js';
 import { registerLint } from './commands/lint.js';
 import { ExitError, UsageError } from './errors.js';
 import { processIo, type Io } from './io.js';
@@ -24,6 +25,7 @@ Examples:
   $ microgen lint --format github`,
     );
   registerLint(program, io, setExit);
+  registerGenerate(program, io, setExit);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
 }

@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// Compiles schema/microgen.schema.json into a standalone validator module at build time
+// (dist/spec/schema-validator.cjs). Compiling the schema with ajv at run time costs ~250 ms
+// on every CLI start; the precompiled module loads in a few. src/spec/schema.ts falls back to
+// compiling at run time when the module is absent (tests running from sources).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import standaloneCode from 'ajv/dist/standalone/index.js';
+import { AJV_OPTIONS, CUSTOM_KEYWORDS } from '../dist/spec/ajv-options.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const schema = JSON.parse(readFileSync(`${root}schema/microgen.schema.json`, 'utf8'));
+const ajv = new Ajv2020({ ...AJV_OPTIONS, code: { source: true, esm: false } });
+ajv.addVocabulary(CUSTOM_KEYWORDS);
+const validate = ajv.compile(schema);
+const source = standaloneCode.default ? standaloneCode.default(ajv, validate) : standaloneCode(ajv, validate);
+mkdirSync(`${root}dist/spec`, { recursive: true });
+writeFileSync(`${root}dist/spec/schema-validator.cjs`, `// Built from schema/microgen.schema.json by scripts/compile-schema.js.\n${source}`);

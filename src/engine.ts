@@ -1,0 +1,99 @@
+/**
+ * One engine, three endings (`generate`, `generate --dry-run`, `check`): lint the spec,
+ * recover a crashed run, build the plan, reconcile it with the disk and the manifest.
+ * Only `applyPlan` writes, and only when nothing conflicts.
+ */
+import { basename, isAbsolute, join, relative, sep } from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import { linkOnTheWay, readText } from './apply/fsx.js';
+import { applyOps, recoverJournal, type CrashSeam, type FileOp } from './apply/journal.js';
+import { MANIFEST_PATH, readManifest, serializeManifest } from './apply/manifest.js';
+import { changesDisk, nextManifest, reconcile, type Action } from './apply/reconcile.js';
+import type { Diagnostic } from './diagnostics/diagnostic.js';
+import { hasErrors, lintBytes } from './lint.js';
+import type { SystemModel } from './model/types.js';
+import { planSystem } from './plan/index.js';
+import type { VirtualTree } from './plan/tree.js';
+import { readFileSync } from 'node:fs';
+
+export interface EngineInput {
+  /** Absolute path of the spec. */
+  readonly specPath: string;
+  /** The spec path as shown to the user. */
+  readonly specDisplay: string;
+  /** Absolute output folder. */
+  readonly outDir: string;
+  readonly force?: boolean;
+  readonly generator: string;
+  readonly version: string;
+}
+
+export type EngineResult =
+  | { readonly ok: false; readonly diagnostics: Diagnostic[] }
+  | {
+      readonly ok: true;
+      readonly diagnostics: Diagnostic[];
+      readonly model: SystemModel;
+      readonly tree: VirtualTree;
+      readonly actions: Action[];
+      readonly manifestText: string;
+      readonly manifestChanged: boolean;
+      readonly recovered: 'none' | 'rolled-back' | 'completed';
+    };
+
+const posix = (p: string): string => p.split(sep).join('/');
+
+/**
+ * How generated files name their spec: relative when the spec sits inside the output folder,
+ * else just its file name, so output does not depend on where it was generated from.
+ */
+function specPathFromOut(outDir: string, specPath: string): string {
+  const rel = posix(relative(outDir, specPath));
+  return rel && !rel.startsWith('../') && !isAbsolute(rel) ? rel : basename(specPath);
+}
+
+export async function planRun(input: EngineInput, bytes: Uint8Array = readFileSync(input.specPath)): Promise<EngineResult> {
+  const lint = lintBytes(input.specDisplay, bytes);
+  if (hasErrors(lint) || !lint.model) return { ok: false, diagnostics: lint.diagnostics };
+  const recovered = recoverJournal(input.outDir);
+  const tree = planSystem({ model: lint.model, specPath: specPathFromOut(input.outDir, input.specPath), version: input.version });
+  const manifest = readManifest(input.outDir, input.generator);
+  const actions = await reconcile(tree, manifest, (p) => readText(join(input.outDir, p)), { force: input.force === true });
+  const manifestText = serializeManifest(nextManifest(actions, input.generator, manifest));
+  const manifestChanged = readText(join(input.outDir, MANIFEST_PATH)) !== manifestText;
+  return { ok: true, diagnostics: lint.diagnostics, model: lint.model, tree, actions, manifestText, manifestChanged, recovered };
+}
+
+export const conflictsOf = (actions: readonly Action[]) => actions.filter((a): a is Extract<Action, { kind: 'conflict' }> => a.kind === 'conflict');
+
+export class ApplyRefused extends Error {}
+
+/** Writes the plan. Refuses (writing nothing) on conflicts or a path through a symbolic link. */
+export function applyPlan(outDir: string, actions: readonly Action[], manifestText: string, manifestChanged: boolean, seam?: CrashSeam): FileOp[] {
+  if (conflictsOf(actions).length) throw new ApplyRefused('conflicts');
+  const ops: FileOp[] = [];
+  for (const a of actions) {
+    if (a.kind === 'create' || a.kind === 'update' || a.kind === 'stub') ops.push({ kind: 'write', path: a.path, content: a.content });
+    else if (a.kind === 'delete') ops.push({ kind: 'delete', path: a.path });
+  }
+  for (const op of ops) {
+    const link = linkOnTheWay(outDir, op.path);
+    if (link) throw new ApplyRefused(`${op.path} leads through the symbolic link ${link}; refusing to write outside ${outDir}`);
+  }
+  // A run that changes nothing writes nothing, not even the manifest: mtimes stay as they were.
+  if (ops.length === 0 && !manifestChanged) return ops;
+  applyOps(outDir, ops, manifestText, seam);
+  return ops;
+}
+
+/** A unified diff of one action, for `--dry-run` and `check`. */
+export function actionDiff(a: Action): string {
+  const before = 'before' in a ? a.before : '';
+  const after = a.kind === 'delete' ? '' : 'content' in a ? a.content : undefined;
+  if (after === undefined) return '';
+  const oldName = a.kind === 'create' ? '/dev/null' : `a/${a.path}`;
+  const newName = a.kind === 'delete' ? '/dev/null' : `b/${a.path}`;
+  return createTwoFilesPatch(oldName, newName, before, after, undefined, undefined, { context: 3 }).split('\n').slice(1).join('\n');
+}
+
+export { changesDisk };

@@ -1,0 +1,10 @@
+/** What every generator receives: the model and facts about where output goes. */
+import type { SystemModel } from '../model/types.js';
+
+export interface GenerateContext {
+  readonly model: SystemModel;
+  /** The spec's path relative to the output folder (POSIX), named in headers and READMEs. */
+  readonly specPath: string;
+  /** microgen's version, recorded in generated package.json files. */
+  readonly version: string;
+}

@@ -1,0 +1,25 @@
+/**
+ * Versions of what generated systems depend on, in one place. Pinned to majors that run on
+ * Node 20 (the machines' runtime): see docs/dependencies.md for why each was chosen.
+ */
+export const VERSIONS = {
+  typescript: '~5.9.3',
+  '@types/node': '^20.19.0',
+  fastify: '^5.6.0',
+  pino: '^10.0.0',
+} as const;
+
+export type Dependency = keyof typeof VERSIONS;
+
+export function deps(...names: Dependency[]): Record<string, string> {
+  return Object.fromEntries([...names].sort().map((n) => [n, VERSIONS[n]]));
+}
+
+/**
+ * npm `overrides` of the generated root package.json: transitive versions that would need a
+ * newer Node than the one the system targets. light-my-request 6.8 (fastify's inject) pulls
+ * cookie 2, which requires Node 22; 6.7 has no such dependency.
+ */
+export const OVERRIDES: Record<string, string> = {
+  'light-my-request': '~6.7.0',
+};
