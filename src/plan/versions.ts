@@ -18,8 +18,8 @@ export function deps(...names: Dependency[]): Record<string, string> {
 /**
  * npm `overrides` of the generated root package.json: transitive versions that would need a
  * newer Node than the one the system targets. light-my-request 6.8 (fastify's inject) pulls
- * cookie 2, which requires Node 22; 6.7 has no such dependency.
+ * cookie 2, which requires Node 22; 6.6 uses cookie 1 (Node 18+).
  */
 export const OVERRIDES: Record<string, string> = {
-  'light-my-request': '~6.7.0',
+  'light-my-request': '6.6.0',
 };
