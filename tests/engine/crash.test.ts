@@ -1,0 +1,93 @@
+/**
+ * All-or-nothing apply: a seam fails the apply after k file operations, for every k.
+ * A soft failure (an exception) rolls back at once; a hard one (like a kill) leaves the
+ * journal, and the next run restores the old tree before doing anything else.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SimulatedCrash } from '../../src/apply/journal.js';
+import { applyPlan, planRun, type EngineInput } from '../../src/engine.js';
+import { ROOT } from '../helpers/system.js';
+import { readTree } from '../helpers/tree.js';
+
+const MINIMAL = readFileSync(join(ROOT, 'examples/minimal/microgen.yaml'), 'utf8');
+const withService = (spec: string, name: string) =>
+  spec.replace('events:', `  ${name}:\n    operations:\n      ping:\n        http: GET /ping\n        responses: { 200: { ok: boolean } }\n\nevents:`);
+// From OLD to NEW files are created (pong), updated (greeter), deleted (echo's generated
+// files), and a stub is inserted into a user file (hello).
+const OLD = withService(MINIMAL, 'echo');
+const NEW = withService(MINIMAL.replace('      greet:', '      hello:'), 'pong');
+
+let base: string;
+beforeAll(() => void (base = mkdtempSync(join(tmpdir(), 'crash-'))));
+afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+function input(dir: string): EngineInput {
+  return { specPath: join(dir, 'microgen.yaml'), specDisplay: 'microgen.yaml', outDir: dir, generator: 'microgen test', version: '0.0.0' };
+}
+
+async function generate(dir: string, spec: string, seam?: { failAfter: number; mode: 'soft' | 'hard' }) {
+  writeFileSync(join(dir, 'microgen.yaml'), spec);
+  const result = await planRun(input(dir));
+  if (!result.ok) throw new Error('lint failed');
+  return applyPlan(dir, result.actions, result.manifestText, result.manifestChanged, seam);
+}
+
+const noSpec = (p: string) => p === 'microgen.yaml';
+
+async function scenario(k: number, mode: 'soft' | 'hard') {
+  const dir = mkdtempSync(join(base, `k${k}-`));
+  await generate(dir, OLD);
+  writeFileSync(join(dir, 'services/greeter/src/handlers/operations.ts'), readFileSync(join(dir, 'services/greeter/src/handlers/operations.ts'), 'utf8') + '// user edit\n');
+  const oldTree = readTree(dir, { skip: noSpec });
+  let crashed = false;
+  try {
+    await generate(dir, NEW, { failAfter: k, mode });
+  } catch (err) {
+    expect(err).toBeInstanceOf(SimulatedCrash);
+    crashed = true;
+  }
+  return { dir, oldTree, crashed };
+}
+
+describe('crash during apply', () => {
+  it('the plan has enough operations to make the test meaningful', async () => {
+    const dir = mkdtempSync(join(base, 'count-'));
+    await generate(dir, OLD);
+    const ops = await generate(dir, NEW);
+    expect(ops.length).toBeGreaterThan(10);
+    expect(ops.some((o) => o.kind === 'delete')).toBe(true);
+  });
+
+  it('soft failure after k operations, for every k: the old tree stays, and a rerun produces the new one', async () => {
+    const reference = mkdtempSync(join(base, 'ref-'));
+    await generate(reference, OLD);
+    writeFileSync(join(reference, 'services/greeter/src/handlers/operations.ts'), readFileSync(join(reference, 'services/greeter/src/handlers/operations.ts'), 'utf8') + '// user edit\n');
+    const ops = await generate(reference, NEW);
+    const newTree = readTree(reference, { skip: noSpec });
+    for (let k = 0; k <= ops.length; k++) {
+      const { dir, oldTree, crashed } = await scenario(k, 'soft');
+      expect(crashed, `k=${k}`).toBe(true);
+      expect(readTree(dir, { skip: noSpec }), `k=${k}`).toEqual(oldTree);
+      await generate(dir, NEW);
+      expect(readTree(dir, { skip: noSpec }), `k=${k}`).toEqual(newTree);
+    }
+  });
+
+  it('hard failure after k operations, for every k: the next run recovers the old tree first', async () => {
+    const probe = mkdtempSync(join(base, 'probe-'));
+    await generate(probe, OLD);
+    const count = (await generate(probe, NEW)).length;
+    for (let k = 0; k <= count; k++) {
+      const { dir, oldTree, crashed } = await scenario(k, 'hard');
+      expect(crashed).toBe(true);
+      // The next run starts by recovering; planning alone must already restore the old tree.
+      writeFileSync(join(dir, 'microgen.yaml'), OLD);
+      const result = await planRun(input(dir));
+      expect(result.ok && result.recovered).toBe('rolled-back');
+      expect(readTree(dir, { skip: noSpec }), `k=${k}`).toEqual(oldTree);
+    }
+  });
+});

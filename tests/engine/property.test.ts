@@ -1,0 +1,155 @@
+/**
+ * Property: for random sequences of spec edits (add/remove/rename services, operations and
+ * events) interleaved with user edits to handler files, after every `generate`
+ *   - no user edit is lost,
+ *   - `check` finds nothing stale,
+ *   - a second `generate` changes nothing (not even the manifest).
+ * Runs through the engine API (not the CLI) to afford ≥ 1,000 sequences.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { stringify } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { changesDisk } from '../../src/apply/reconcile.js';
+import { applyPlan, planRun, type EngineInput } from '../../src/engine.js';
+
+type SpecState = { services: Record<string, { ops: string[]; publishes: string[]; subscribes: string[] }>; events: string[] };
+
+const SERVICES = ['alpha', 'beta', 'gamma'];
+const OPS = ['getThing', 'listThings', 'createThing', 'removeThing'];
+const EVENTS = ['thing.created', 'thing.removed', 'other.happened'];
+
+type Edit =
+  | { kind: 'add-service'; name: string }
+  | { kind: 'remove-service'; name: string }
+  | { kind: 'rename-service'; from: string; to: string }
+  | { kind: 'add-op'; service: string; op: string }
+  | { kind: 'remove-op'; service: string; op: string }
+  | { kind: 'rename-op'; service: string; from: string; to: string }
+  | { kind: 'add-event'; event: string; publisher: string; subscriber: string }
+  | { kind: 'remove-event'; event: string }
+  | { kind: 'user-edit'; service: string; file: 'operations' | 'events' | 'main'; style: 'append' | 'member' };
+
+const pick = <T,>(list: readonly T[]) => fc.constantFrom(...list);
+const editArb: fc.Arbitrary<Edit> = fc.oneof(
+  pick(SERVICES).map((name) => ({ kind: 'add-service' as const, name })),
+  pick(SERVICES).map((name) => ({ kind: 'remove-service' as const, name })),
+  fc.tuple(pick(SERVICES), pick(SERVICES)).map(([from, to]) => ({ kind: 'rename-service' as const, from, to })),
+  fc.tuple(pick(SERVICES), pick(OPS)).map(([service, op]) => ({ kind: 'add-op' as const, service, op })),
+  fc.tuple(pick(SERVICES), pick(OPS)).map(([service, op]) => ({ kind: 'remove-op' as const, service, op })),
+  fc.tuple(pick(SERVICES), pick(OPS), pick(OPS)).map(([service, from, to]) => ({ kind: 'rename-op' as const, service, from, to })),
+  fc.tuple(pick(EVENTS), pick(SERVICES), pick(SERVICES)).map(([event, publisher, subscriber]) => ({ kind: 'add-event' as const, event, publisher, subscriber })),
+  pick(EVENTS).map((event) => ({ kind: 'remove-event' as const, event })),
+  fc
+    .tuple(pick(SERVICES), pick(['operations', 'events', 'main'] as const), pick(['append', 'member'] as const))
+    .map(([service, file, style]) => ({ kind: 'user-edit' as const, service, file, style })),
+);
+
+function applyEdit(state: SpecState, e: Edit): void {
+  const s = state.services;
+  switch (e.kind) {
+    case 'add-service':
+      s[e.name] ??= { ops: ['getThing'], publishes: [], subscribes: [] };
+      break;
+    case 'remove-service':
+      if (Object.keys(s).length > 1) delete s[e.name];
+      break;
+    case 'rename-service':
+      if (s[e.from] && !s[e.to]) {
+        s[e.to] = s[e.from];
+        delete s[e.from];
+      }
+      break;
+    case 'add-op':
+      if (s[e.service] && !s[e.service].ops.includes(e.op)) s[e.service].ops.push(e.op);
+      break;
+    case 'remove-op':
+      if (s[e.service] && s[e.service].ops.length > 1) s[e.service].ops = s[e.service].ops.filter((o) => o !== e.op);
+      break;
+    case 'rename-op':
+      if (s[e.service]?.ops.includes(e.from) && !s[e.service].ops.includes(e.to)) s[e.service].ops = s[e.service].ops.map((o) => (o === e.from ? e.to : o));
+      break;
+    case 'add-event':
+      if (!state.events.includes(e.event)) state.events.push(e.event);
+      if (s[e.publisher] && !s[e.publisher].publishes.includes(e.event)) s[e.publisher].publishes.push(e.event);
+      if (s[e.subscriber] && !s[e.subscriber].subscribes.includes(e.event)) s[e.subscriber].subscribes.push(e.event);
+      break;
+    case 'remove-event':
+      state.events = state.events.filter((x) => x !== e.event);
+      for (const svc of Object.values(s)) {
+        svc.publishes = svc.publishes.filter((x) => x !== e.event);
+        svc.subscribes = svc.subscribes.filter((x) => x !== e.event);
+      }
+      break;
+    case 'user-edit':
+      break;
+  }
+}
+
+function specText(state: SpecState): string {
+  const services: Record<string, unknown> = {};
+  for (const [name, svc] of Object.entries(state.services)) {
+    services[name] = {
+      operations: Object.fromEntries(svc.ops.map((op) => [op, { http: `GET /${op}`, responses: { 200: { ok: 'boolean' } } }])),
+      ...(svc.publishes.length ? { publishes: svc.publishes.filter((e) => state.events.includes(e)) } : {}),
+      ...(svc.subscribes.length ? { subscribes: svc.subscribes.filter((e) => state.events.includes(e)).map((event) => ({ event })) } : {}),
+    };
+  }
+  const events = Object.fromEntries(state.events.map((e) => [e, { payload: { id: 'string' } }]));
+  return stringify({ microgen: 1, name: 'prop', services, ...(state.events.length ? { events } : {}) });
+}
+
+let base: string;
+beforeAll(() => void (base = mkdtempSync(join(tmpdir(), 'prop-'))));
+afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+const input = (dir: string): EngineInput => ({ specPath: join(dir, 'microgen.yaml'), specDisplay: 'microgen.yaml', outDir: dir, generator: 'microgen test', version: '0.0.0' });
+
+async function generate(dir: string): Promise<void> {
+  const r = await planRun(input(dir));
+  if (!r.ok) throw new Error(`lint failed: ${r.diagnostics.map((d) => d.message).join('; ')}`);
+  applyPlan(dir, r.actions, r.manifestText, r.manifestChanged);
+}
+
+describe('generate under random spec edits and user edits', () => {
+  it('never loses a user edit; check passes; a second generate is a no-op', async () => {
+    let counter = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(editArb, { minLength: 1, maxLength: 6 }), async (edits) => {
+        const dir = mkdtempSync(join(base, 'run-'));
+        const state: SpecState = { services: { alpha: { ops: ['getThing'], publishes: [], subscribes: [] } }, events: [] };
+        const markers: { path: string; text: string }[] = [];
+        writeFileSync(join(dir, 'microgen.yaml'), specText(state));
+        await generate(dir);
+        for (const e of edits) {
+          if (e.kind === 'user-edit') {
+            const path = join(dir, 'services', e.service, 'src', e.file === 'main' ? 'main.ts' : `handlers/${e.file}.ts`);
+            if (!existsSync(path)) continue;
+            const text = readFileSync(path, 'utf8');
+            const marker = `userMarker${++counter}`;
+            const classEnd = text.lastIndexOf('\n}');
+            const edited =
+              e.style === 'member' && e.file !== 'main' && classEnd > 0
+                ? `${text.slice(0, classEnd)}\n\n  ${marker}(): number {\n    return ${counter};\n  }${text.slice(classEnd)}`
+                : `${text}// ${marker}\n`;
+            writeFileSync(path, edited);
+            markers.push({ path, text: marker });
+            continue;
+          }
+          applyEdit(state, e);
+          writeFileSync(join(dir, 'microgen.yaml'), specText(state));
+          await generate(dir);
+          for (const m of markers) expect(readFileSync(m.path, 'utf8'), m.path).toContain(m.text);
+          const again = await planRun(input(dir));
+          if (!again.ok) throw new Error('lint failed on rerun');
+          expect(again.actions.filter((a) => changesDisk(a) || a.kind === 'conflict').map((a) => `${a.kind} ${a.path}`)).toEqual([]);
+          expect(again.manifestChanged).toBe(false);
+        }
+        rmSync(dir, { recursive: true, force: true });
+      }),
+      { numRuns: 1000 },
+    );
+  }, 300_000);
+});

@@ -1,0 +1,22 @@
+/** Reading a folder into a path → content map, for comparing whole trees in tests. */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+
+export function readTree(root: string, opts: { skip?: (path: string) => boolean } = {}): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = join(dir, entry.name);
+      const rel = relative(root, full).split(sep).join('/');
+      if (opts.skip?.(rel)) continue;
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile()) out.set(rel, readFileSync(full, 'utf8'));
+    }
+  };
+  walk(root);
+  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+export function mtimes(root: string, paths: Iterable<string>): Map<string, number> {
+  return new Map([...paths].map((p) => [p, statSync(join(root, p)).mtimeMs]));
+}
