@@ -5,6 +5,9 @@
 import { Command, CommanderError } from 'commander';
 import { registerGenerate } from './commands/generate.js';
 import { registerLint } from './commands/lint.js';
+import { registerDiff } from './commands/diff.js';
+import { registerExport } from './commands/export.js';
+import { registerGraph } from './commands/graph.js';
 import { ExitError, UsageError } from './errors.js';
 import { processIo, type Io } from './io.js';
 import { VERSION } from './version.js';
@@ -25,6 +28,9 @@ Examples:
   $ microgen lint --format github`,
     );
   registerLint(program, io, setExit);
+  registerDiff(program, io, setExit);
+  registerGraph(program, io, setExit);
+  registerExport(program, io, setExit);
   registerGenerate(program, io, setExit);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
