@@ -20,8 +20,16 @@ export interface LintResult {
   readonly model?: SystemModel;
 }
 
-export function lintBytes(file: string, bytes: Uint8Array): LintResult {
-  const loaded = parseSpecBytes(file, bytes);
+export function lintBytes(file: string, bytes: Uint8Array, options: { full?: boolean } = {}): LintResult {
+  const result = lintOnce(file, bytes, options);
+  // The fast YAML path only ever vouches for clean specs: any finding is re-derived from the
+  // Document API's reading, so diagnostics never depend on which reader ran.
+  if (result.diagnostics.length > 0 && result.source?.fast) return lintOnce(file, bytes, { full: true });
+  return result;
+}
+
+function lintOnce(file: string, bytes: Uint8Array, options: { full?: boolean }): LintResult {
+  const loaded = parseSpecBytes(file, bytes, options);
   if (!loaded.ok) return { diagnostics: sortDiagnostics(loaded.diagnostics), ...(loaded.source ? { source: loaded.source } : {}) };
   const source = loaded.source;
   const schemaErrors = validateSchema(source);
