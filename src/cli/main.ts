@@ -3,16 +3,28 @@
  * this file only wires commander, exit codes and the no-stack-trace error policy.
  */
 import { Command, CommanderError } from 'commander';
-import { registerGenerate } from './commands/generate.js';
-import { registerLint } from './commands/lint.js';
-import { registerDiff } from './commands/diff.js';
-import { registerExport } from './commands/export.js';
-import { registerGraph } from './commands/graph.js';
 import { ExitError, UsageError } from './errors.js';
 import { processIo, type Io } from './io.js';
 import { VERSION } from './version.js';
 
-export function buildProgram(io: Io, setExit: (code: number) => void): Command {
+type Register = (program: Command, io: Io, setExit: (code: number) => void) => void;
+
+/**
+ * Commands in `--help` order. Each is imported only when needed: `microgen lint` should not
+ * pay for loading handlebars, ts-morph or the Graphviz WebAssembly.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  init: async () => (await import('./commands/init.js')).registerInit,
+  add: async () => (await import('./commands/add.js')).registerAdd,
+  lint: async () => (await import('./commands/lint.js')).registerLint,
+  diff: async () => (await import('./commands/diff.js')).registerDiff,
+  graph: async () => (await import('./commands/graph.js')).registerGraph,
+  export: async () => (await import('./commands/export.js')).registerExport,
+  generate: async () => (await import('./commands/generate.js')).registerGenerate,
+  check: async () => (await import('./commands/generate.js')).registerCheck,
+};
+
+export async function buildProgram(io: Io, setExit: (code: number) => void, argv: readonly string[] = []): Promise<Command> {
   const program = new Command('microgen')
     .description('Generate and keep in sync a TypeScript microservice system described in one YAML file.')
     .version(VERSION, '-V, --version')
@@ -27,18 +39,17 @@ Examples:
   $ microgen lint examples/shop/microgen.yaml
   $ microgen lint --format github`,
     );
-  registerLint(program, io, setExit);
-  registerDiff(program, io, setExit);
-  registerGraph(program, io, setExit);
-  registerExport(program, io, setExit);
-  registerGenerate(program, io, setExit);
+  // The command named on the line, or all of them (for --help, `help`, or a typo to suggest from).
+  const named = argv.find((a) => !a.startsWith('-'));
+  const wanted = named !== undefined && named in COMMANDS ? [named] : Object.keys(COMMANDS);
+  for (const name of wanted) (await COMMANDS[name]())(program, io, setExit);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
 }
 
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   let code = 0;
-  const program = buildProgram(io, (c) => (code = c));
+  const program = await buildProgram(io, (c) => (code = c), argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;

@@ -167,7 +167,9 @@ Examples:
 Exit codes: 0 done, 1 lint errors or conflicts (nothing written), 2 usage.`,
     )
     .action(async (spec: string, opts: CommonOptions & { dryRun?: boolean; force?: boolean }) => setExit(await runGenerate(io, spec, opts)));
+}
 
+export function registerCheck(program: Command, io: Io, setExit: (code: number) => void): void {
   program
     .command('check')
     .description('CI drift check: exit 1 when `generate` would change anything')
