@@ -47,7 +47,7 @@ const posix = (p: string): string => p.split(sep).join('/');
  * How generated files name their spec: relative when the spec sits inside the output folder,
  * else just its file name, so output does not depend on where it was generated from.
  */
-function specPathFromOut(outDir: string, specPath: string): string {
+export function specPathFromOut(outDir: string, specPath: string): string {
   const rel = posix(relative(outDir, specPath));
   return rel && !rel.startsWith('../') && !isAbsolute(rel) ? rel : basename(specPath);
 }

@@ -2,16 +2,18 @@
  * `microgen generate [SPEC] [--out DIR] [--dry-run] [--force]` and `microgen check`:
  * the three endings of one engine (src/engine.ts).
  */
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ManifestError } from '../../apply/manifest.js';
 import type { Action } from '../../apply/reconcile.js';
-import { actionDiff, ApplyRefused, applyPlan, changesDisk, conflictsOf, planRun, type EngineResult } from '../../engine.js';
+import { fingerprint, recordUpToDate, upToDate } from '../../apply/up-to-date.js';
+import { actionDiff, ApplyRefused, applyPlan, changesDisk, conflictsOf, planRun, specPathFromOut, type EngineResult } from '../../engine.js';
 import { formatText } from '../../diagnostics/format/text.js';
 import { PlanError } from '../../plan/tree.js';
 import { ExitError, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { resolveSpec } from '../spec-file.js';
+import { resolveSpec, type SpecFile } from '../spec-file.js';
 import { VERSION } from '../version.js';
 
 interface CommonOptions {
@@ -21,12 +23,32 @@ interface CommonOptions {
 
 const GENERATOR = `microgen ${VERSION}`;
 
-async function plan(io: Io, specArg: string | undefined, opts: CommonOptions & { force?: boolean }): Promise<{ result: Extract<EngineResult, { ok: true }>; outDir: string }> {
+interface Target {
+  outDir: string;
+  bytes: Buffer;
+  /** Fingerprint of the inputs for the no-op shortcut (undefined: no shortcut). */
+  print: string | undefined;
+  spec: SpecFile;
+}
+
+function target(io: Io, specArg: string | undefined, opts: CommonOptions & { force?: boolean }): Target {
   const spec = resolveSpec(io.cwd, specArg);
   const outDir = resolve(io.cwd, opts.out ?? dirname(spec.path));
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(spec.path);
+  } catch (err) {
+    throw new UsageError(`cannot read ${spec.display}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+  }
+  const print = opts.force ? undefined : fingerprint(bytes, specPathFromOut(outDir, spec.path));
+  return { outDir, bytes, print, spec };
+}
+
+async function plan(io: Io, t: Target, opts: CommonOptions & { force?: boolean }): Promise<{ result: Extract<EngineResult, { ok: true }>; outDir: string }> {
+  const { spec, outDir } = t;
   let result: EngineResult;
   try {
-    result = await planRun({ specPath: spec.path, specDisplay: spec.display, outDir, force: opts.force, generator: GENERATOR, version: VERSION });
+    result = await planRun({ specPath: spec.path, specDisplay: spec.display, outDir, force: opts.force, generator: GENERATOR, version: VERSION }, t.bytes);
   } catch (err) {
     if (err instanceof ManifestError || err instanceof PlanError) throw new UsageError(err.message);
     throw err;
@@ -99,7 +121,14 @@ function printConflicts(io: Io, actions: readonly Action[]): void {
 }
 
 export async function runGenerate(io: Io, specArg: string | undefined, opts: CommonOptions & { dryRun?: boolean; force?: boolean }): Promise<number> {
-  const { result, outDir } = await plan(io, specArg, opts);
+  const t = target(io, specArg, opts);
+  const fresh = upToDate(t.outDir, t.print);
+  if (fresh !== undefined) {
+    if (opts.json) io.out(`${JSON.stringify({ actions: [], upToDate: true }, null, 2)}\n`);
+    else io.out(`${io.paint.green('✓')} up to date: the spec and all ${fresh} files are unchanged since the last generate\n`);
+    return 0;
+  }
+  const { result, outDir } = await plan(io, t, opts);
   const { actions } = result;
   const noisy = actions.filter((a) => changesDisk(a) || a.kind === 'conflict' || a.kind === 'orphan' || a.kind === 'orphan-stubs');
   if (opts.dryRun) {
@@ -117,6 +146,7 @@ export async function runGenerate(io: Io, specArg: string | undefined, opts: Com
   }
   try {
     applyPlan(outDir, actions, result.manifestText, result.manifestChanged);
+    recordUpToDate(outDir, t.print);
   } catch (err) {
     if (err instanceof ApplyRefused) throw new UsageError(err.message);
     throw new Error(`generation failed and was rolled back; nothing changed: ${(err as Error).message}`);
@@ -131,7 +161,14 @@ export async function runGenerate(io: Io, specArg: string | undefined, opts: Com
 }
 
 export async function runCheck(io: Io, specArg: string | undefined, opts: CommonOptions): Promise<number> {
-  const { result } = await plan(io, specArg, opts);
+  const t = target(io, specArg, opts);
+  const fresh = upToDate(t.outDir, t.print);
+  if (fresh !== undefined) {
+    if (opts.json) io.out(`${JSON.stringify({ inSync: true, stale: [] }, null, 2)}\n`);
+    else io.out(`${io.paint.green('✓')} generated code is in sync with the spec (${fresh} files)\n`);
+    return 0;
+  }
+  const { result } = await plan(io, t, opts);
   const stale = result.actions.filter((a) => changesDisk(a) || a.kind === 'conflict');
   if (opts.json) {
     io.out(`${JSON.stringify({ inSync: stale.length === 0, stale: stale.map((a) => ({ path: a.path, kind: a.kind })) }, null, 2)}\n`);
