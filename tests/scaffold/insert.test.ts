@@ -114,6 +114,13 @@ describe('bare.yaml: no services, events or gateway yet', () => {
     expectOnlyAdded(text, out, '  api: { port: 8001 }', ['events:', '  api.pinged:', '    payload: { at: date-time }']);
   });
 
+  it('a key that goes first in its map is put above the comment lines of the key it precedes', () => {
+    const text = `${bare}services:\n  api:\n    # what it announces\n    publishes: [api.pinged]\nevents:\n  api.pinged:\n    payload: { at: date-time }\n`;
+    const out = add(text, { kind: 'operation', service: 'api', name: 'ping', http: 'GET /ping' });
+    expectOnlyAdded(text, out, '  api:', ['    operations:', '      ping:', '        http: GET /ping']);
+    expect(lintErrors(out)).toEqual([]);
+  });
+
   it('operations go before publishes in a service (schema order), not after it', () => {
     const text = `${bare}services:\n  api:\n    port: 8001\n    publishes: [api.pinged]\nevents:\n  api.pinged:\n    payload: { at: date-time }\n`;
     const out = add(text, { kind: 'operation', service: 'api', name: 'ping', http: 'GET /ping' });
@@ -140,6 +147,18 @@ describe('insertEntry edge cases', () => {
     const text = 'microgen: 1\nname: x\nservices:\n  # add services here\n\nevents: {}\n';
     const out = insertEntry(text, sourceOf(text).doc, { path: ['services'], key: 'api', value: new Map([['port', 8001]]) });
     expect(out).toBe('microgen: 1\nname: x\nservices:\n  # add services here\n  api:\n    port: 8001\n\nevents: {}\n');
+  });
+
+  it('an explicit null gives way to the content (that one line loses its `~`)', () => {
+    const text = 'services: ~  # none yet\nevents: {}\n';
+    const out = insertEntry(text, sourceOf(text).doc, { path: ['services'], key: 'api', value: new Map([['port', 8001]]) });
+    expect(out).toBe('services:   # none yet\n  api:\n    port: 8001\nevents: {}\n');
+  });
+
+  it('an empty list key receives its first item', () => {
+    const text = 'gateway:\n  kind: node\n  routes:\nservices: {}\n';
+    const out = insertEntry(text, sourceOf(text).doc, { path: ['gateway', 'routes'], value: new Map([['path', '/a'], ['service', 'a']]) });
+    expect(out).toBe('gateway:\n  kind: node\n  routes:\n    - path: /a\n      service: a\nservices: {}\n');
   });
 
   it('adds into an empty flow map on its line', () => {

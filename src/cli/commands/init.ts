@@ -93,7 +93,7 @@ export function registerInit(program: Command, io: Io, setExit: (code: number) =
     .option('--name <name>', "system name (kebab-case; default: the folder's name)")
     .option('--example <example>', `example to start from: ${EXAMPLES.join(', ')} (default minimal)`)
     .option('-y, --yes', 'ask nothing; use the defaults')
-    .option('--force', 'write into a folder that is not empty')
+    .option('--force', 'write into a folder that is not empty (its files stay; an existing microgen.yaml is replaced)')
     .option('--no-generate', 'only write microgen.yaml')
     .addHelpText(
       'after',
