@@ -7,6 +7,13 @@ export const VERSIONS = {
   '@types/node': '^20.19.0',
   fastify: '^5.6.0',
   pino: '^10.0.0',
+  /** Retry and circuit breaker. cockatiel 4 needs Node 22. */
+  cockatiel: '^3.2.1',
+  pg: '^8.16.0',
+  '@types/pg': '^8.15.0',
+  /** mongodb 7 needs Node 20.19+; 6 runs on every Node 20. */
+  mongodb: '^6.20.0',
+  ioredis: '^5.8.0',
 } as const;
 
 export type Dependency = keyof typeof VERSIONS;

@@ -11,18 +11,25 @@ export const tsTypeName = (name: string): string => (name === 'Error' ? 'ErrorBo
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 export const tsKey = (name: string): string => (IDENT.test(name) ? name : tsString(name));
 
+/** Names a schema reference in code: a prefix for every name (`T.`), or a function of the ref. */
+export type RefNaming = string | ((ref: Extract<TypeRef, { kind: 'ref' }>) => string);
+
+const refName = (ref: Extract<TypeRef, { kind: 'ref' }>, naming: RefNaming): string =>
+  typeof naming === 'function' ? naming(ref) : naming + tsTypeName(ref.name);
+
 /**
  * `refPrefix` qualifies schema names (`T.` when the schemas are imported as a namespace, which
- * keeps generated names from clashing with spec names).
+ * keeps generated names from clashing with spec names); a function names each reference itself
+ * (a client module renames a shared schema that the callee's own schema shadows).
  */
-export function tsType(type: TypeRef, indent = '', refPrefix = ''): string {
+export function tsType(type: TypeRef, indent = '', refPrefix: RefNaming = ''): string {
   switch (type.kind) {
     case 'primitive':
       return type.name === 'integer' ? 'number' : type.name;
     case 'format':
       return 'string';
     case 'ref':
-      return refPrefix + tsTypeName(type.name);
+      return refName(type, refPrefix);
     case 'array': {
       const inner = tsType(type.items, indent, refPrefix);
       return /^[A-Za-z0-9_.]+$/.test(inner) ? `${inner}[]` : `Array<${inner}>`;
@@ -36,7 +43,7 @@ export function tsType(type: TypeRef, indent = '', refPrefix = ''): string {
   }
 }
 
-export function objectType(fields: readonly Field[], indent = '', refPrefix = ''): string {
+export function objectType(fields: readonly Field[], indent = '', refPrefix: RefNaming = ''): string {
   if (fields.length === 0) return 'Record<string, never>';
   const inner = `${indent}  `;
   const lines = fields.map((f) => `${jsDoc(f.description, inner)}${inner}${tsKey(f.name)}${f.optional ? '?' : ''}: ${tsType(f.type, inner, refPrefix)};`);
@@ -44,8 +51,7 @@ export function objectType(fields: readonly Field[], indent = '', refPrefix = ''
 }
 
 /** `export interface User { … }` or `export type Money = number;`. */
-export function schemaDeclaration(schema: NamedSchema): string {
-  const name = tsTypeName(schema.name);
-  if (schema.type.kind === 'object') return `export interface ${name} ${objectType(schema.type.fields)}\n`;
-  return `export type ${name} = ${tsType(schema.type)};\n`;
+export function schemaDeclaration(schema: NamedSchema, refs: RefNaming = '', name = tsTypeName(schema.name)): string {
+  if (schema.type.kind === 'object') return `export interface ${name} ${objectType(schema.type.fields, '', refs)}\n`;
+  return `export type ${name} = ${tsType(schema.type, '', refs)};\n`;
 }

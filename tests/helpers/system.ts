@@ -97,11 +97,11 @@ export async function generateSystem(spec: string, prefix = 'system'): Promise<s
   return dir;
 }
 
-/** `tsc -b` in a generated system: the exit code and what tsc printed. */
-export function buildSystem(dir: string): { code: number; output: string } {
+/** `tsc -b` in a generated system (or only the given projects, e.g. `services/user`): the exit code and what tsc printed. */
+export function buildSystem(dir: string, projects: string[] = []): { code: number; output: string } {
   const tsc = join(dir, 'node_modules', 'typescript', 'bin', 'tsc');
   try {
-    const output = execFileSync(process.execPath, [tsc, '-b'], { cwd: dir, encoding: 'utf8', stdio: 'pipe', timeout: 5 * 60_000 });
+    const output = execFileSync(process.execPath, [tsc, '-b', ...projects], { cwd: dir, encoding: 'utf8', stdio: 'pipe', timeout: 5 * 60_000 });
     return { code: 0, output };
   } catch (err) {
     const e = err as { status?: number; stdout?: string; stderr?: string };

@@ -1,113 +1,36 @@
 /**
- * One service: package.json, tsconfig, the generated types, operation and event contracts,
- * the HTTP app, and the user-owned handler classes and entry point (generation gap: the
- * generated abstract classes declare one method per operation/subscription, the user's
- * classes implement them, and `tsc` reports whatever is missing or stale).
+ * One service, composed from one module per idea: package.json and tsconfig here; the typed
+ * contract (contracts.ts), openapi.yaml (openapi-file.ts), the Fastify app and its context
+ * (service-app.ts), clients of the services it calls (clients.ts), its database (database.ts)
+ * and Consul registration (discovery.ts).
  */
-import { eventMatches } from '../../model/names.js';
-import { pascalCase } from '../../model/names.js';
-import { walkType } from '../../model/type-string.js';
-import type { EventDef, NamedSchema, Operation, Service, Subscription, SystemModel, TypeRef } from '../../model/types.js';
+import type { Service } from '../../model/types.js';
 import { render } from '../../render/templates.js';
-import { objectType, schemaDeclaration, tsType } from '../../render/ts-types.js';
 import type { GenerateContext } from '../context.js';
 import { jsonFile, jsonHeaderValue, tsHeader } from '../header.js';
-import type { PlannedFile, Stub } from '../tree.js';
-import { deps } from '../versions.js';
+import type { PlannedFile } from '../tree.js';
+import { deps, type Dependency } from '../versions.js';
+import { clientFiles, resolvedCalls } from './clients.js';
+import { contractFiles } from './contracts.js';
+import { databaseDependencies, databaseFiles } from './database.js';
+import { discoveryFiles } from './discovery.js';
+import { openApiFile } from './openapi-file.js';
+import { serviceAppFiles } from './service-app.js';
 
-const T = 'T.';
+export { eventTypeName, messageTypeName, operationTypeName } from './contracts.js';
 
-/** Operation names are camelCase; their types are PascalCase (`getUser` → `GetUser`). */
-export const operationTypeName = (op: Operation): string => pascalCase(op.name);
-export const eventTypeName = (event: string): string => `${pascalCase(event)}Payload`;
-export const messageTypeName = (handler: string): string => `${pascalCase(handler)}Message`;
-
-/** The schemas a service's generated code refers to: every shared one and its own. */
-function serviceSchemas(model: SystemModel, service: Service): NamedSchema[] {
-  return [...model.schemas, ...service.schemas];
+/** What a service needs installed: fastify and pino always, cockatiel for calls, its database client. */
+export function serviceDependencies(ctx: GenerateContext, service: Service): { dependencies: Dependency[]; devDependencies: Dependency[] } {
+  const db = databaseDependencies(service.database);
+  const calls: Dependency[] = resolvedCalls(ctx.model, service).length > 0 ? ['cockatiel'] : [];
+  return { dependencies: ['fastify', 'pino', ...calls, ...db.dependencies], devDependencies: db.devDependencies };
 }
-
-function usesRefs(types: (TypeRef | undefined)[]): boolean {
-  return types.some((t) => t !== undefined && [...walkType(t)].some((x) => x.kind === 'ref'));
-}
-
-function replyVariants(op: Operation): string[] {
-  if (op.responses.length === 0) return ['{ status: 204 }'];
-  return op.responses.map((r) => (r.type.kind === 'empty' ? `{ status: ${r.status} }` : `{ status: ${r.status}; body: ${tsType(r.type, '  ', T)} }`));
-}
-
-function operationView(op: Operation) {
-  return {
-    name: op.name,
-    typeName: operationTypeName(op),
-    method: op.method,
-    path: op.path,
-    doc: op.description ?? `${op.method} ${op.path}`,
-    params: objectType(op.params, '  ', T),
-    query: objectType(op.query, '  ', T),
-    body: op.body ? tsType(op.body, '  ', T) : 'undefined',
-    replies: replyVariants(op),
-  };
-}
-
-/** Events a service touches: what it publishes and what its subscriptions match. */
-function serviceEvents(model: SystemModel, service: Service): EventDef[] {
-  const names = new Set([...service.publishes.map((p) => p.event), ...service.subscribes.flatMap((s) => s.matches)]);
-  return model.events.filter((e) => names.has(e.name));
-}
-
-function handlerView(model: SystemModel, sub: Subscription) {
-  const events = model.events.filter((e) => eventMatches(sub.event, e.name));
-  return {
-    name: sub.handler,
-    pattern: sub.event,
-    saga: sub.origin.kind === 'saga' ? sub.origin.saga : undefined,
-    messageType: messageTypeName(sub.handler),
-    variants: events.length ? events.map((e) => `EventMessage<${JSON.stringify(e.name).replace(/"/g, "'")}, ${eventTypeName(e.name)}>`) : ['never'],
-  };
-}
-
-/** One handler per name: two subscriptions naming one handler share it (their messages are united). */
-function uniqueHandlers(model: SystemModel, service: Service) {
-  const byName = new Map<string, ReturnType<typeof handlerView>>();
-  for (const sub of service.subscribes) {
-    const view = handlerView(model, sub);
-    const seen = byName.get(view.name);
-    if (seen) {
-      seen.pattern = `${seen.pattern}, ${view.pattern}`;
-      seen.variants = [...new Set([...seen.variants, ...view.variants])].filter((v) => v !== 'never');
-      if (seen.variants.length === 0) seen.variants = ['never'];
-    } else byName.set(view.name, view);
-  }
-  return [...byName.values()];
-}
-
-const operationStub = (op: Operation): Stub => ({
-  key: `operation:${op.name}`,
-  className: 'Operations',
-  memberName: op.name,
-  text: `  override async ${op.name}(request: Op.${operationTypeName(op)}Request): Promise<Op.${operationTypeName(op)}Reply> {\n    throw new NotImplemented('${op.name}');\n  }`,
-});
-
-const eventStub = (handler: { name: string; messageType: string }): Stub => ({
-  key: `event:${handler.name}`,
-  className: 'Events',
-  memberName: handler.name,
-  text: `  override async ${handler.name}(message: Ev.${handler.messageType}): Promise<void> {\n    throw new NotImplemented('${handler.name}');\n  }`,
-});
 
 export function serviceFiles(ctx: GenerateContext, service: Service): PlannedFile[] {
   const { model, specPath } = ctx;
   const dir = `services/${service.name}`;
-  const header = tsHeader(specPath).trimEnd();
   const key = (what: string) => `service:${service.name}:${what}`;
-  const schemas = serviceSchemas(model, service);
-  const events = serviceEvents(model, service);
-  const handlers = uniqueHandlers(model, service);
-  const operations = service.operations.map(operationView);
-  const opStubs = service.operations.map(operationStub);
-  const evStubs = handlers.map(eventStub);
-
+  const needs = serviceDependencies(ctx, service);
   const packageJson = {
     '//': jsonHeaderValue(specPath),
     name: `@${model.name}/${service.name}`,
@@ -116,62 +39,17 @@ export function serviceFiles(ctx: GenerateContext, service: Service): PlannedFil
     type: 'module',
     main: 'dist/main.js',
     scripts: { build: 'tsc -b', start: 'node dist/main.js' },
-    dependencies: deps('fastify'),
+    dependencies: deps(...needs.dependencies),
+    ...(needs.devDependencies.length > 0 ? { devDependencies: deps(...needs.devDependencies) } : {}),
   };
-
-  const opTypes = service.operations.flatMap((op) => [op.body, ...op.params.map((p) => p.type), ...op.query.map((q) => q.type), ...op.responses.map((r) => r.type)]);
   return [
     { path: `${dir}/package.json`, owner: 'generated', key: key('package-json'), content: jsonFile(packageJson) },
     { path: `${dir}/tsconfig.json`, owner: 'generated', key: key('tsconfig'), content: render('service/tsconfig.json', { header: tsHeader(specPath).split('\n')[0].slice(3) }) },
-    {
-      path: `${dir}/src/generated/types.ts`,
-      owner: 'generated',
-      key: key('types'),
-      content: render('service/types.ts', { header, declarations: schemas.map(schemaDeclaration) }),
-    },
-    {
-      path: `${dir}/src/generated/operations.ts`,
-      owner: 'generated',
-      key: key('operations'),
-      content: render('service/operations.ts', { header, operations, usesTypes: usesRefs(opTypes) }),
-    },
-    {
-      path: `${dir}/src/generated/events.ts`,
-      owner: 'generated',
-      key: key('events'),
-      content: render('service/events.ts', {
-        header,
-        usesTypes: usesRefs(events.flatMap((e) => e.payload.map((f) => f.type))),
-        events: events.map((e) => ({ name: e.name, version: e.version, doc: e.description ?? `Payload of ${e.name} (version ${e.version}).`, typeName: eventTypeName(e.name), payload: objectType(e.payload, '', T) })),
-        handlers,
-      }),
-    },
-    { path: `${dir}/src/generated/runtime.ts`, owner: 'generated', key: key('runtime'), content: render('service/runtime.ts', { header }) },
-    {
-      path: `${dir}/src/generated/app.ts`,
-      owner: 'generated',
-      key: key('app'),
-      content: render('service/app.ts', {
-        header,
-        service: service.name,
-        port: service.port,
-        operations: service.operations.map((op) => ({ name: op.name, method: op.method, url: op.path.replace(/\{([^}]+)\}/g, ':$1') })),
-      }),
-    },
-    {
-      path: `${dir}/src/handlers/operations.ts`,
-      owner: 'scaffold',
-      key: key('handlers-operations'),
-      content: render('service/handlers-operations.ts', { service: service.name, stubs: opStubs.map((s) => s.text) }),
-      stubs: opStubs,
-    },
-    {
-      path: `${dir}/src/handlers/events.ts`,
-      owner: 'scaffold',
-      key: key('handlers-events'),
-      content: render('service/handlers-events.ts', { service: service.name, stubs: evStubs.map((s) => s.text) }),
-      stubs: evStubs,
-    },
-    { path: `${dir}/src/main.ts`, owner: 'scaffold', key: key('main'), content: render('service/main.ts', {}) },
+    openApiFile(ctx, service),
+    ...contractFiles(ctx, service),
+    ...serviceAppFiles(ctx, service),
+    ...clientFiles(ctx, service),
+    ...databaseFiles(ctx, service),
+    ...discoveryFiles(ctx, service),
   ];
 }

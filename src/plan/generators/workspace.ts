@@ -1,9 +1,28 @@
 /** The npm-workspaces root: package.json, tsconfig files, .gitignore, .env.example, README. */
+import { camelCase, pascalCase } from '../../model/names.js';
+import type { SystemModel } from '../../model/types.js';
 import { render } from '../../render/templates.js';
 import type { GenerateContext } from '../context.js';
 import { jsonFile, jsonHeaderValue } from '../header.js';
 import { HEADER_TEXT, type PlannedFile } from '../tree.js';
 import { deps, OVERRIDES } from '../versions.js';
+import { defaultDatabaseUrl } from './database.js';
+import { DEFAULT_CONSUL_URL } from './discovery.js';
+
+/** One operation (and one call, if any) that the README uses in its examples. */
+function readmeExample(model: SystemModel) {
+  const service = model.services.find((s) => s.operations.length > 0);
+  const op = service?.operations.find((o) => o.method === 'GET') ?? service?.operations[0];
+  const caller = model.services.find((s) => s.calls.some((c) => c.operations.length > 0));
+  const call = caller?.calls.find((c) => c.operations.length > 0);
+  return {
+    operation:
+      service && op
+        ? { service: service.name, port: service.port, name: op.name, typeName: pascalCase(op.name), method: op.method, path: op.path.replace(/\{[^}]+\}/g, '1') }
+        : undefined,
+    call: caller && call ? { caller: caller.name, callee: call.service, property: camelCase(call.service), operation: call.operations[0] } : undefined,
+  };
+}
 
 export function workspaceFiles(ctx: GenerateContext): PlannedFile[] {
   const { model, specPath } = ctx;
@@ -23,13 +42,24 @@ export function workspaceFiles(ctx: GenerateContext): PlannedFile[] {
     devDependencies: deps('typescript', '@types/node'),
     overrides: OVERRIDES,
   };
-  const services = model.services.map((s) => ({ name: s.name, port: s.port, database: s.database, operationCount: s.operations.length }));
+  const services = model.services.map((s) => ({
+    name: s.name,
+    port: s.port,
+    database: s.database,
+    operationCount: s.operations.length,
+    calls: s.calls.map((c) => c.service),
+  }));
+  const databases = model.services.flatMap((s) => {
+    const url = defaultDatabaseUrl(s);
+    return url ? [{ name: s.name, url }] : [];
+  });
+  const consul = model.discovery === 'consul';
   return [
     { path: 'package.json', owner: 'generated', key: 'workspace:package-json', content: jsonFile(packageJson) },
     { path: 'tsconfig.base.json', owner: 'generated', key: 'workspace:tsconfig-base', content: render('workspace/tsconfig.base.json', { header }) },
     { path: 'tsconfig.json', owner: 'generated', key: 'workspace:tsconfig', content: render('workspace/tsconfig.json', { header, projects: servicePaths }) },
     { path: '.gitignore', owner: 'generated', key: 'workspace:gitignore', content: render('workspace/gitignore', { header }) },
-    { path: '.env.example', owner: 'generated', key: 'workspace:env-example', content: render('workspace/env.example', { header, services }) },
+    { path: '.env.example', owner: 'generated', key: 'workspace:env-example', content: render('workspace/env.example', { header, services, databases, consul, consulUrl: DEFAULT_CONSUL_URL }) },
     {
       path: 'README.md',
       owner: 'generated',
@@ -40,7 +70,11 @@ export function workspaceFiles(ctx: GenerateContext): PlannedFile[] {
         description: model.description,
         specPath,
         services,
+        databases,
+        consul,
+        consulUrl: DEFAULT_CONSUL_URL,
         firstService: model.services[0]?.name ?? '<name>',
+        example: readmeExample(model),
       }),
     },
   ];

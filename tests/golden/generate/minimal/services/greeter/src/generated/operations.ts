@@ -2,7 +2,10 @@
 // Regenerate with `microgen generate`; put your code in src/handlers/ and src/main.ts.
 // Request and reply types of every operation, and the base class your handlers extend
 // (src/handlers/operations.ts). A handler must return one of the declared status/body
-// pairs; anything else fails `tsc`.
+// pairs; anything else fails `tsc`. Your class receives the service context (`this.ctx`:
+// logger, database, clients) through the constructor of this base class.
+import type { Logger } from 'pino';
+import type { ServiceContext } from './context.js';
 import type * as T from './types.js';
 
 /** POST /greetings */
@@ -14,6 +17,8 @@ export interface GreetRequest {
   };
   /** The request id (from `x-request-id`, or generated), for logs and downstream calls. */
   requestId: string;
+  /** The request's logger: every line carries the request id. */
+  log: Logger;
 }
 
 export type GreetReply =
@@ -24,6 +29,8 @@ export type GreetReply =
 
 /** One method per operation of the spec. */
 export abstract class OperationHandlers {
+  constructor(protected readonly ctx: ServiceContext) {}
+
   /** POST /greetings */
   abstract greet(request: GreetRequest): Promise<GreetReply>;
 }

@@ -2,8 +2,12 @@
 // Regenerate with `microgen generate`; put your code in src/handlers/ and src/main.ts.
 // Request and reply types of every operation, and the base class your handlers extend
 // (src/handlers/operations.ts). A handler must return one of the declared status/body
-// pairs; anything else fails `tsc`.
+// pairs; anything else fails `tsc`. Your class receives the service context (`this.ctx`:
+// logger, database, clients) through the constructor of this base class.
+import type { Logger } from 'pino';
+import type { ServiceContext } from './context.js';
 
 /** One method per operation of the spec. */
 export abstract class OperationHandlers {
+  constructor(protected readonly ctx: ServiceContext) {}
 }

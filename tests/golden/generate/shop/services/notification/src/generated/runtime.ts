@@ -9,3 +9,26 @@ export class NotImplemented extends Error {
     this.name = 'NotImplemented';
   }
 }
+
+/** Why a call to another service produced no declared reply. */
+export type CallFailure = 'breaker-open' | 'timeout' | 'network' | 'unavailable' | 'bad-status';
+
+/**
+ * A call to another service that failed for good: after its retries, or at once while the
+ * callee's circuit breaker is open. Uncaught in a handler, it answers 503 (breaker open,
+ * callee not found), 504 (timeout) or 502 (anything else).
+ */
+export class CallError extends Error {
+  constructor(
+    readonly service: string,
+    readonly operation: string,
+    readonly reason: CallFailure,
+    message: string,
+    /** The callee's status, when it answered one the spec does not declare. */
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'CallError';
+  }
+}

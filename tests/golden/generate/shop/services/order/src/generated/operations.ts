@@ -2,7 +2,10 @@
 // Regenerate with `microgen generate`; put your code in src/handlers/ and src/main.ts.
 // Request and reply types of every operation, and the base class your handlers extend
 // (src/handlers/operations.ts). A handler must return one of the declared status/body
-// pairs; anything else fails `tsc`.
+// pairs; anything else fails `tsc`. Your class receives the service context (`this.ctx`:
+// logger, database, clients) through the constructor of this base class.
+import type { Logger } from 'pino';
+import type { ServiceContext } from './context.js';
 import type * as T from './types.js';
 
 /** POST /orders */
@@ -12,6 +15,8 @@ export interface CreateOrderRequest {
   body: T.NewOrder;
   /** The request id (from `x-request-id`, or generated), for logs and downstream calls. */
   requestId: string;
+  /** The request's logger: every line carries the request id. */
+  log: Logger;
 }
 
 export type CreateOrderReply =
@@ -27,6 +32,8 @@ export interface GetOrderRequest {
   body: undefined;
   /** The request id (from `x-request-id`, or generated), for logs and downstream calls. */
   requestId: string;
+  /** The request's logger: every line carries the request id. */
+  log: Logger;
 }
 
 export type GetOrderReply =
@@ -42,6 +49,8 @@ export interface CancelOrderRequest {
   body: undefined;
   /** The request id (from `x-request-id`, or generated), for logs and downstream calls. */
   requestId: string;
+  /** The request's logger: every line carries the request id. */
+  log: Logger;
 }
 
 export type CancelOrderReply =
@@ -50,10 +59,14 @@ export type CancelOrderReply =
 
 /** One method per operation of the spec. */
 export abstract class OperationHandlers {
+  constructor(protected readonly ctx: ServiceContext) {}
+
   /** POST /orders */
   abstract createOrder(request: CreateOrderRequest): Promise<CreateOrderReply>;
+
   /** GET /orders/{id} */
   abstract getOrder(request: GetOrderRequest): Promise<GetOrderReply>;
+
   /** DELETE /orders/{id} */
   abstract cancelOrder(request: CancelOrderRequest): Promise<CancelOrderReply>;
 }

@@ -2,7 +2,10 @@
 // Regenerate with `microgen generate`; put your code in src/handlers/ and src/main.ts.
 // Request and reply types of every operation, and the base class your handlers extend
 // (src/handlers/operations.ts). A handler must return one of the declared status/body
-// pairs; anything else fails `tsc`.
+// pairs; anything else fails `tsc`. Your class receives the service context (`this.ctx`:
+// logger, database, clients) through the constructor of this base class.
+import type { Logger } from 'pino';
+import type { ServiceContext } from './context.js';
 import type * as T from './types.js';
 
 /** GET /products/{id} */
@@ -14,6 +17,8 @@ export interface GetProductRequest {
   body: undefined;
   /** The request id (from `x-request-id`, or generated), for logs and downstream calls. */
   requestId: string;
+  /** The request's logger: every line carries the request id. */
+  log: Logger;
 }
 
 export type GetProductReply =
@@ -30,6 +35,8 @@ export interface ListProductsRequest {
   body: undefined;
   /** The request id (from `x-request-id`, or generated), for logs and downstream calls. */
   requestId: string;
+  /** The request's logger: every line carries the request id. */
+  log: Logger;
 }
 
 export type ListProductsReply =
@@ -37,8 +44,11 @@ export type ListProductsReply =
 
 /** One method per operation of the spec. */
 export abstract class OperationHandlers {
+  constructor(protected readonly ctx: ServiceContext) {}
+
   /** GET /products/{id} */
   abstract getProduct(request: GetProductRequest): Promise<GetProductReply>;
+
   /** GET /products */
   abstract listProducts(request: ListProductsRequest): Promise<ListProductsReply>;
 }

@@ -1,0 +1,203 @@
+/**
+ * Typed clients for a service's `calls`: one module per callee with the callee's request and
+ * reply types (declared locally, so they cannot clash with the caller's own schemas), a shared
+ * HTTP runtime with the resilience policies, the clients' index, and, where `fallback: true`,
+ * the fallback base class and the user's scaffold with one stub per fallback.
+ */
+import { camelCase, pascalCase, serviceUrlEnv } from '../../model/names.js';
+import { walkType } from '../../model/type-string.js';
+import type { Call, NamedSchema, Operation, Service, SystemModel, TypeRef } from '../../model/types.js';
+import { tsString } from '../../render/escape.js';
+import { render } from '../../render/templates.js';
+import { objectType, schemaDeclaration, tsKey, tsType, tsTypeName } from '../../render/ts-types.js';
+import type { GenerateContext } from '../context.js';
+import { tsHeader } from '../header.js';
+import type { PlannedFile, Stub } from '../tree.js';
+import { hasBody, operationTypeName, operationTypes, replyStatuses, replyVariants } from './contracts.js';
+
+type Ref = Extract<TypeRef, { kind: 'ref' }>;
+
+/** A resolved call: the callee and the operations used (unknown names are lint errors, skipped here). */
+export interface ResolvedCall {
+  readonly call: Call;
+  readonly callee: Service;
+  readonly operations: readonly Operation[];
+}
+
+export function resolvedCalls(model: SystemModel, service: Service): ResolvedCall[] {
+  return service.calls.flatMap((call) => {
+    const callee = model.services.find((s) => s.name === call.service);
+    if (!callee) return [];
+    const operations = call.operations.flatMap((name) => callee.operations.filter((o) => o.name === name));
+    return [{ call, callee, operations }];
+  });
+}
+
+export const clientClassName = (callee: string): string => `${pascalCase(callee)}Client`;
+export const clientProperty = (callee: string): string => camelCase(callee);
+/** The fallback method for one callee operation: `user` + `getUser` → `userGetUser`. */
+export const fallbackMethodName = (callee: string, op: Operation): string => `${camelCase(callee)}${pascalCase(op.name)}`;
+export const hasFallbacks = (model: SystemModel, service: Service): boolean => resolvedCalls(model, service).some((c) => c.call.fallback && c.operations.length > 0);
+
+/** The callee's named schemas the operations reach (transitively), and how code names them. */
+function clientSchemas(model: SystemModel, callee: Service, ops: readonly Operation[]) {
+  const own = new Map(callee.schemas.map((s) => [s.name, s]));
+  const shared = new Map(model.schemas.map((s) => [s.name, s]));
+  const used = new Map<string, { schema: NamedSchema; scope: 'service' | 'shared' }>();
+  let usesError = false;
+  const queue: TypeRef[] = ops.flatMap(operationTypes);
+  while (queue.length > 0) {
+    for (const t of walkType(queue.pop()!)) {
+      if (t.kind !== 'ref') continue;
+      if (t.scope === 'builtin') usesError = true;
+      if (t.scope !== 'service' && t.scope !== 'shared') continue;
+      const id = `${t.scope}:${t.name}`;
+      const schema = (t.scope === 'service' ? own : shared).get(t.name);
+      if (!schema || used.has(id)) continue;
+      used.set(id, { schema, scope: t.scope });
+      queue.push(schema.type);
+    }
+  }
+  const localNames = new Set([...used.values()].filter((u) => u.scope === 'service').map((u) => tsTypeName(u.schema.name)));
+  const nameOf = (name: string, scope: Ref['scope']): string => {
+    if (scope === 'builtin') return 'ErrorBody';
+    const plain = tsTypeName(name);
+    return scope === 'shared' && localNames.has(plain) ? `Shared${plain}` : plain;
+  };
+  const naming = (ref: Ref): string => nameOf(ref.name, ref.scope);
+  const declarations = [...used.values()]
+    .sort((a, b) => (a.scope === b.scope ? 0 : a.scope === 'service' ? -1 : 1))
+    .map((u) => schemaDeclaration(u.schema, naming, nameOf(u.schema.name, u.scope)));
+  if (usesError && !localNames.has('ErrorBody')) declarations.push('export interface ErrorBody {\n  error: string;\n  message: string;\n}\n');
+  return { declarations, naming };
+}
+
+/** The path as a TypeScript expression: literal segments, and encoded parameters. */
+function pathExpression(op: Operation): string {
+  const parts = op.path.split(/\{([^}]+)\}/);
+  const pieces = parts.flatMap((part, i) => {
+    if (i % 2 === 0) return part === '' ? [] : [tsString(part)];
+    const access = tsKey(part) === part ? `.${part}` : `[${tsString(part)}]`;
+    return [`encodeURIComponent(String(request.params${access}))`];
+  });
+  return pieces.length === 0 ? "'/'" : pieces.join(' + ');
+}
+
+function clientFile(ctx: GenerateContext, service: Service, rc: ResolvedCall): PlannedFile {
+  const { call, callee, operations } = rc;
+  const { declarations, naming } = clientSchemas(ctx.model, callee, operations);
+  const fallback = call.fallback;
+  const views = operations.map((op) => {
+    const queryOptional = op.query.every((f) => f.optional);
+    return {
+      name: op.name,
+      typeName: operationTypeName(op),
+      doc: `${op.description ? `${op.description}\n\n` : ''}\`${op.method} ${op.path}\` on ${callee.name}.`,
+      method: op.method,
+      path: pathExpression(op),
+      params: op.params.length > 0 ? objectType(op.params, '  ', naming) : undefined,
+      query: op.query.length > 0 ? objectType(op.query, '  ', naming) : undefined,
+      queryOptional,
+      body: hasBody(op) ? tsType(op.body!, '  ', naming) : undefined,
+      requestOptional: op.params.length === 0 && !hasBody(op) && queryOptional,
+      replies: replyVariants(op, naming),
+      statuses: replyStatuses(op),
+      fallbackMethod: fallbackMethodName(callee.name, op),
+    };
+  });
+  return {
+    path: `services/${service.name}/src/generated/clients/${callee.name}.ts`,
+    owner: 'generated',
+    key: `service:${service.name}:client:${callee.name}`,
+    content: render('service/client.ts', {
+      header: tsHeader(ctx.specPath).trimEnd(),
+      caller: service.name,
+      callee: callee.name,
+      className: clientClassName(callee.name),
+      fallback,
+      timeoutMs: call.timeoutMs,
+      attempts: call.retry.attempts,
+      backoff: call.retry.backoff,
+      failMax: call.breaker.failMax,
+      resetTimeoutMs: call.breaker.resetTimeoutMs,
+      declarations,
+      operations: views,
+    }),
+  };
+}
+
+const fallbackStub = (callee: Service, op: Operation): Stub => {
+  const name = fallbackMethodName(callee.name, op);
+  const type = pascalCase(name);
+  return {
+    key: `fallback:${callee.name}:${op.name}`,
+    className: 'Fallbacks',
+    memberName: name,
+    text: `  override async ${name}(request: Fb.${type}Call, error: Fb.CallError): Promise<Fb.${type}Reply> {\n    throw error;\n  }`,
+  };
+};
+
+/** The view of the clients for context.ts and app.ts. */
+export function clientViews(model: SystemModel, service: Service) {
+  return resolvedCalls(model, service).map(({ call, callee, operations }) => ({
+    service: callee.name,
+    file: callee.name,
+    className: clientClassName(callee.name),
+    property: clientProperty(callee.name),
+    operations: operations.map((o) => o.name),
+    fallback: call.fallback && operations.length > 0,
+    urlVariable: serviceUrlEnv(callee.name),
+    localUrl: `http://127.0.0.1:${callee.port}`,
+    policy: { timeoutMs: call.timeoutMs, retry: call.retry, breaker: call.breaker },
+  }));
+}
+
+export function clientFiles(ctx: GenerateContext, service: Service): PlannedFile[] {
+  const { model, specPath } = ctx;
+  const calls = resolvedCalls(model, service);
+  if (calls.length === 0) return [];
+  const dir = `services/${service.name}`;
+  const header = tsHeader(specPath).trimEnd();
+  const key = (what: string) => `service:${service.name}:${what}`;
+  const consul = model.discovery === 'consul';
+  const fallbacks = hasFallbacks(model, service);
+  const files: PlannedFile[] = [
+    ...calls.map((rc) => clientFile(ctx, service, rc)),
+    { path: `${dir}/src/generated/clients/http.ts`, owner: 'generated', key: key('client-http'), content: render('service/http-client.ts', { header, consul }) },
+    {
+      path: `${dir}/src/generated/clients/index.ts`,
+      owner: 'generated',
+      key: key('clients'),
+      content: render('service/clients-index.ts', { header, service: service.name, consul, fallbacks, clients: clientViews(model, service) }),
+    },
+  ];
+  if (fallbacks) {
+    const withFallback = calls.filter((c) => c.call.fallback && c.operations.length > 0);
+    const stubs = withFallback.flatMap((c) => c.operations.map((op) => fallbackStub(c.callee, op)));
+    files.push(
+      {
+        path: `${dir}/src/generated/fallbacks.ts`,
+        owner: 'generated',
+        key: key('fallbacks'),
+        content: render('service/fallbacks.ts', {
+          header,
+          callees: withFallback.map((c) => ({ alias: `${pascalCase(c.callee.name)}Api`, file: c.callee.name })),
+          methods: withFallback.flatMap((c) =>
+            c.operations.map((op) => {
+              const name = fallbackMethodName(c.callee.name, op);
+              return { name, typeName: pascalCase(name), alias: `${pascalCase(c.callee.name)}Api`, opType: operationTypeName(op), service: c.callee.name, operation: op.name };
+            }),
+          ),
+        }),
+      },
+      {
+        path: `${dir}/src/handlers/fallbacks.ts`,
+        owner: 'scaffold',
+        key: key('handlers-fallbacks'),
+        content: render('service/handlers-fallbacks.ts', { service: service.name, stubs: stubs.map((s) => s.text) }),
+        stubs,
+      },
+    );
+  }
+  return files;
+}
