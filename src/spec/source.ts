@@ -7,9 +7,9 @@
  * (too large, not UTF-8, empty, YAML errors, duplicate keys, alias bombs, absurd nesting)
  * becomes a `yaml-syntax` diagnostic.
  */
-import { Document, LineCounter, parseDocument, isAlias, isCollection, isPair, visit } from 'yaml';
+import { Document, LineCounter, parseDocument, isAlias, isCollection, isNode, isPair, isScalar, visit, type Alias, type Node } from 'yaml';
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { oneLine, type Diagnostic } from '../diagnostics/diagnostic.js';
 
 /** Specs are hand-written; anything larger is a mistake or an attack. */
 export const MAX_SPEC_BYTES = 8 * 1024 * 1024;
@@ -36,7 +36,7 @@ export type LoadResult =
   | { ok: false; diagnostics: Diagnostic[]; source?: SpecSource };
 
 function syntax(file: string, line: number, column: number, message: string, endLine = line, endColumn = column): Diagnostic {
-  return { file, line, column, endLine, endColumn, severity: 'error', rule: 'yaml-syntax', message };
+  return { file, line, column, endLine, endColumn, severity: 'error', rule: 'yaml-syntax', message: oneLine(message) };
 }
 
 /** Line and column (1-based) of a character offset in `text`. */
@@ -73,6 +73,21 @@ function decode(file: string, bytes: Uint8Array): { text: string } | { diagnosti
     const mid = (lo + hi) >> 1;
     if (decodes(mid + 1)) lo = mid + 1;
     else hi = mid;
+  }
+  // `lo` is where decoding became impossible. When the bytes before it end in an unfinished
+  // sequence (`é` as Latin-1 0xE9, then a newline), the bad character starts at that
+  // sequence's lead byte, not at `lo`: without this the column was one or more too far right.
+  const complete = (() => {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, lo));
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  if (!complete) {
+    lo--;
+    while (lo > 0 && (bytes[lo] & 0xc0) === 0x80) lo--;
   }
   const lineStart = bytes.lastIndexOf(10, lo - 1) + 1;
   const line = bytes.subarray(0, lineStart).reduce((n, b) => n + (b === 10 ? 1 : 0), 1);
@@ -154,7 +169,7 @@ export function parseSpecText(file: string, text: string, options: { full?: bool
     const parseFull = () => {
       if (!full) {
         const lineCounter = new LineCounter();
-        full = { lineCounter, doc: parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, keepSourceTokens: false, strict: true }) };
+        full = { lineCounter, doc: parseDocument(text, { lineCounter, uniqueKeys: sameKey, prettyErrors: false, keepSourceTokens: false, strict: true }) };
       }
       return full;
     };
@@ -186,7 +201,7 @@ export function parseWithDocument(file: string, text: string): LoadResult {
   const lineCounter = new LineCounter();
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, keepSourceTokens: false, strict: true });
+    doc = parseDocument(text, { lineCounter, uniqueKeys: sameKey, prettyErrors: false, keepSourceTokens: false, strict: true });
   } catch (err) {
     // A RangeError here is the parser's stack overflowing on absurd nesting: say so, not "maximum call stack size exceeded".
     const message = err instanceof RangeError ? `the document nests too deeply to read (specs are limited to ${MAX_DEPTH} levels)` : `the YAML parser gave up: ${(err as Error).message}`;
@@ -201,15 +216,29 @@ export function parseWithDocument(file: string, text: string): LoadResult {
     });
     return { ok: false, diagnostics };
   }
+  // `!!binary`, `!!timestamp`, `!!set` … become a Buffer, Date or Set, which the schema then walked
+  // like a map (a `!!binary` body produced a message quoting Buffer.prototype.compare's source).
+  // A spec is plain JSON data, so any tag beyond the JSON-compatible core ones is refused here.
+  const tagged = foreignTag(doc);
+  if (tagged) {
+    const start = lineCounter.linePos(tagged.range?.[0] ?? 0);
+    const end = lineCounter.linePos(tagged.range?.[1] ?? 0);
+    const tag = String(tagged.tag).replace(/^tag:yaml\.org,2002:/, '!!');
+    return { ok: false, diagnostics: [syntax(file, start.line, start.col, `the tag \`${tag}\` is not allowed: a spec holds only maps, lists, strings, numbers, booleans and null`, end.line, end.col)] };
+  }
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
-    const at = firstAlias(doc) ?? 0;
-    const pos = lineCounter.linePos(at);
-    const message = /alias/i.test((err as Error).message)
-      ? `aliases expand too much (more than ${MAX_ALIAS_COUNT} nodes): the file looks like an alias bomb`
-      : `the document cannot be read: ${(err as Error).message}`;
+    // An alias without an anchor also throws here; it used to be called an alias bomb (any
+    // message matching /alias/ was), at the first alias rather than the dangling one.
+    const unresolved = /^Unresolved alias/.test((err as Error).message) ? danglingAlias(doc) : undefined;
+    const pos = lineCounter.linePos(unresolved?.range?.[0] ?? firstAlias(doc) ?? 0);
+    const message = unresolved
+      ? `the alias \`*${unresolved.source}\` refers to no anchor: define \`&${unresolved.source}\` before it`
+      : /Excessive alias count/.test((err as Error).message)
+        ? `aliases expand too much (more than ${MAX_ALIAS_COUNT} nodes): the file looks like an alias bomb`
+        : `the document cannot be read: ${(err as Error).message}`;
     return { ok: false, diagnostics: [syntax(file, pos.line, pos.col, message)] };
   }
   const source: SpecSource = { file, text, doc, lineCounter, data };
@@ -219,6 +248,15 @@ export function parseWithDocument(file: string, text: string): LoadResult {
     return { ok: false, source, diagnostics: [syntax(file, pos.line, pos.col, `the document nests deeper than ${MAX_DEPTH} levels`)] };
   }
   return { ok: true, source };
+}
+
+/**
+ * Keys are duplicates when they name the same property of the data: the yaml library compares
+ * values, so `200:` and `"200":` (or `100:` and `1e2:`) both passed and the second silently
+ * replaced the first when the data was built.
+ */
+function sameKey(a: unknown, b: unknown): boolean {
+  return a === b || (isScalar(a) && isScalar(b) && String(a.value) === String(b.value));
 }
 
 /** Offset of the first collection nested deeper than MAX_DEPTH (iterative: the input is hostile). */
@@ -234,6 +272,39 @@ function tooDeep(doc: Document): number | undefined {
     }
   }
   return undefined;
+}
+
+const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
+
+/** The first node with an explicit tag that is not a JSON-compatible core tag (iterative, like tooDeep). */
+function foreignTag(doc: Document): Node | undefined {
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isPair(node)) {
+      stack.push(node.value, node.key);
+      continue;
+    }
+    if (!isNode(node)) continue;
+    if (node.tag !== undefined && !CORE_TAGS.has(node.tag)) return node;
+    if (isCollection(node)) stack.push(...[...node.items].reverse());
+  }
+  return undefined;
+}
+
+/** The first alias whose anchor is not defined before it. */
+function danglingAlias(doc: Document): Alias | undefined {
+  let found: Alias | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (node.resolve(doc) === undefined) {
+        found = node;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 function firstAlias(doc: Document): number | undefined {
@@ -253,6 +324,8 @@ function firstAlias(doc: Document): number | undefined {
 function yamlMessage(code: string, message: string): string {
   // The yaml library's messages carry their own position suffix; ours is in the prefix.
   const first = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').trim();
+  // The library's own advice ("please use YAML.parseAllDocuments()") is for programmers, not spec authors.
+  if (code === 'MULTIPLE_DOCS') return 'the file holds more than one YAML document (a `---` line): a spec is a single document';
   if (code === 'DUPLICATE_KEY') return first.replace(/^Map keys must be unique$/, 'duplicate key: each key may appear once in a map');
   // The parser reports its own stack overflow on absurd nesting; "maximum call stack size exceeded" tells a user nothing.
   if (code === 'RESOURCE_EXHAUSTION') return `the document nests too deeply to read (specs are limited to ${MAX_DEPTH} levels)`;
