@@ -21,6 +21,18 @@ export interface Diagnostic extends Position {
   readonly message: string;
 }
 
+/**
+ * Messages quote what the user wrote (keys, values). Control characters, line separators and
+ * bidirectional overrides in that text are escaped (`\n`, `\u202e`): a key with a newline broke
+ * the one-diagnostic-per-line text output, and an override could reorder what a terminal shows.
+ */
+export function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g, (c) => {
+    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+    return named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+}
+
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return (
     a.file.localeCompare(b.file) ||

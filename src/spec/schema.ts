@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { oneLine, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { closest } from '../util/suggest.js';
 import { diagnosticAt, type SpecPath } from './locate.js';
 import type { SpecSource } from './source.js';
@@ -57,14 +57,19 @@ function thing(schema: SchemaNode | undefined): string {
 
 function lastKey(path: SpecPath): string {
   const last = path[path.length - 1];
-  return last === undefined ? 'the spec' : typeof last === 'number' ? `item ${last + 1}` : `\`${last}\``;
+  if (last === undefined) return 'the spec';
+  if (typeof last === 'string') return `\`${last}\``;
+  // "item 1 must be a map" did not say of which list; name it when the list has a key.
+  const list = path[path.length - 2];
+  return typeof list === 'string' ? `item ${last + 1} of \`${list}\`` : `item ${last + 1}`;
 }
 
 function describeValue(value: unknown): string {
   if (value === null) return 'empty';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a map';
-  if (typeof value === 'string') return `the string \`${value.length > 40 ? value.slice(0, 40) + '…' : value}\``;
+  // Cut by code points: slicing UTF-16 units could leave half an emoji (a lone surrogate) in the message.
+  if (typeof value === 'string') return `the string \`${[...value].length > 40 ? [...value].slice(0, 40).join('') + '…' : value}\``;
   return `${typeof value === 'number' && Number.isInteger(value) ? 'the integer' : `the ${typeof value}`} \`${String(value)}\``;
 }
 
@@ -101,6 +106,8 @@ function simplify(errors: ErrorObject[], root: unknown): ErrorObject[] {
     // A string keyword failing on a map comes from `propertyNames`, reported once per key below.
     if (STRING_KEYWORDS.has(e.keyword) && isMap(valueAt(root, pathOf(e.instancePath)))) dropped.add(e);
     if (e.propertyName !== undefined) dropped.add(e);
+    // A missing tag fails both `required` and `discriminator`; the discriminator's message lists the choices, so it stays alone.
+    if (e.keyword === 'required' && errors.some((o) => o.keyword === 'discriminator' && o.instancePath === e.instancePath && o.params.tag === e.params.missingProperty)) dropped.add(e);
     if (e.keyword !== 'anyOf' && e.keyword !== 'oneOf') continue;
     const under = errors.filter((o) => o.schemaPath.startsWith(`${e.schemaPath}/`));
     if ((e.parentSchema as SchemaNode)['x-message']) {
@@ -147,7 +154,10 @@ function messageFor(e: ErrorObject, path: SpecPath): { message: string; path: Sp
       return {
         path: [...path, tag],
         anchor: value === undefined ? 'key' : 'value',
-        message: `\`${tag}\` must be one of ${allowed.map((v) => `\`${v}\``).join(', ')}${value === undefined ? '' : `, not ${describeValue(value)}`}${hit ? `; did you mean \`${hit}\`?` : ''}`,
+        message:
+          value === undefined
+            ? `${thing(parent)} needs \`${tag}\`, one of ${allowed.map((v) => `\`${v}\``).join(', ')}${path.length ? ` (missing from ${lastKey(path)})` : ''}`
+            : `\`${tag}\` must be one of ${allowed.map((v) => `\`${v}\``).join(', ')}, not ${describeValue(value)}${hit ? `; did you mean \`${hit}\`?` : ''}`,
       };
     }
     case 'type':
@@ -212,7 +222,7 @@ export function validateSchema(source: SpecSource): Diagnostic[] {
   for (const e of simplify(validate.errors ?? [], source.data)) {
     const path = pathOf(e.instancePath);
     const m = e.keyword === 'propertyNames' ? keyNameMessage(e, path, schemaRoot()) : messageFor(e, path);
-    const d = diagnosticAt(source, m.path, 'error', 'schema', m.message, m.anchor);
+    const d = diagnosticAt(source, m.path, 'error', 'schema', oneLine(m.message), m.anchor);
     const id = `${d.line}:${d.column}:${d.message}`;
     if (seen.has(id)) continue;
     seen.add(id);
