@@ -1,7 +1,7 @@
 /**
  * Per-service operation rules: `operation-conflict` (two operations on one method and path,
  * parameters compared by position, not name; `GET /health` is the generated health check)
- * and `path-param` (`params` naming something the path does not have).
+ * and `path-param` (`params` naming something the path does not have, or a `{param}` used twice).
  */
 import { pathParams } from '../model/build.js';
 import type { SystemModel } from '../model/types.js';
@@ -30,6 +30,12 @@ export function checkPathParams(model: SystemModel): Finding[] {
   for (const s of model.services) {
     for (const op of s.operations) {
       const inPath = pathParams(op.path);
+      // `/a/{id}/b/{id}` gave the operation two parameters of one name: a duplicate property in
+      // the generated types and a route the router refuses.
+      const twice = inPath.filter((p, i) => inPath.indexOf(p) !== i);
+      for (const name of new Set(twice)) {
+        out.push(error('path-param', [...op.at, 'http'], `${op.method} ${op.path} uses {${name}} more than once; give each path parameter its own name`));
+      }
       for (const { name, at } of op.declaredParams) {
         if (!inPath.includes(name)) {
           out.push(error('path-param', at, `params names "${name}", which is not a {param} of ${op.method} ${op.path}${didYouMean(name, inPath)}`, 'key'));

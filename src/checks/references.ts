@@ -12,20 +12,21 @@ export function checkServiceReferences(model: SystemModel): Finding[] {
   const names = model.services.map((s) => s.name);
   const known = new Set(names);
   const out: Finding[] = [];
+  // `what` ends in its own verb ("route /x names", "service a calls"): "service a calls names service b" read badly.
   const need = (name: string, at: SpecPath, what: string, anchor?: 'key') => {
-    if (!known.has(name)) out.push(error('unknown-service', at, `${what} names service "${name}", which is not declared${didYouMean(name, names)}`, anchor));
+    if (!known.has(name)) out.push(error('unknown-service', at, `${what} service "${name}", which is not declared${didYouMean(name, names)}`, anchor));
   };
   for (const s of model.services) for (const c of s.calls) need(c.service, c.at, `service ${s.name} calls`, 'key');
-  for (const r of model.gateway.routes) need(r.service, [...r.at, 'service'], `route ${r.path}`);
+  for (const r of model.gateway.routes) need(r.service, [...r.at, 'service'], `route ${r.path} names`);
   for (const saga of model.sagas) {
     if (saga.style === 'orchestration') {
-      need(saga.host, [...saga.at, 'host'], `saga ${saga.name} host`);
+      need(saga.host, [...saga.at, 'host'], `saga ${saga.name} host names`);
       for (const st of saga.steps) {
-        need(st.action.service, st.action.at, `saga ${saga.name} step ${st.name}`);
-        if (st.compensation) need(st.compensation.service, st.compensation.at, `saga ${saga.name} step ${st.name} compensation`);
+        need(st.action.service, st.action.at, `saga ${saga.name} step ${st.name} names`);
+        if (st.compensation) need(st.compensation.service, st.compensation.at, `saga ${saga.name} step ${st.name} compensation names`);
       }
     } else {
-      for (const st of [...saga.steps, ...saga.compensations]) need(st.service, [...st.at, 'service'], `saga ${saga.name}`);
+      for (const st of [...saga.steps, ...saga.compensations]) need(st.service, [...st.at, 'service'], `saga ${saga.name} names`);
     }
   }
   return out;
@@ -58,8 +59,9 @@ export function checkEventReferences(model: SystemModel): Finding[] {
   const names = model.events.map((e) => e.name);
   const known = new Set(names);
   const out: Finding[] = [];
+  // `what` ends in its own verb, as for services above.
   const need = (event: string | undefined, at: SpecPath, what: string) => {
-    if (event !== undefined && !known.has(event)) out.push(error('unknown-event', at, `${what} names event "${event}", which is not declared${didYouMean(event, names)}`));
+    if (event !== undefined && !known.has(event)) out.push(error('unknown-event', at, `${what} event "${event}", which is not declared${didYouMean(event, names)}`));
   };
   for (const s of model.services) {
     for (const p of s.publishes) if (p.origin.kind === 'spec') need(p.event, p.at, `service ${s.name} publishes`);
@@ -71,15 +73,15 @@ export function checkEventReferences(model: SystemModel): Finding[] {
   }
   for (const saga of model.sagas) {
     if (saga.style !== 'choreography') continue;
-    need(saga.start, [...saga.at, 'start'], `saga ${saga.name} start`);
+    need(saga.start, [...saga.at, 'start'], `saga ${saga.name} starts with`);
     for (const st of saga.steps) {
-      need(st.when, [...st.at, 'when'], `saga ${saga.name}`);
-      need(st.emits, [...st.at, 'emits'], `saga ${saga.name}`);
-      need(st.fails, [...st.at, 'fails'], `saga ${saga.name}`);
+      need(st.when, [...st.at, 'when'], `saga ${saga.name}: service ${st.service} waits for`);
+      need(st.emits, [...st.at, 'emits'], `saga ${saga.name}: service ${st.service} emits`);
+      need(st.fails, [...st.at, 'fails'], `saga ${saga.name}: service ${st.service} fails with`);
     }
     for (const c of saga.compensations) {
-      need(c.when, [...c.at, 'when'], `saga ${saga.name} compensation`);
-      need(c.emits, [...c.at, 'emits'], `saga ${saga.name} compensation`);
+      need(c.when, [...c.at, 'when'], `saga ${saga.name}: the compensation of service ${c.service} waits for`);
+      need(c.emits, [...c.at, 'emits'], `saga ${saga.name}: the compensation of service ${c.service} emits`);
     }
   }
   return out;

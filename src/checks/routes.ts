@@ -60,7 +60,10 @@ export function checkRouteReachability(model: SystemModel): Finding[] {
     const reachable = service.operations.some((op) => methods.includes(op.method) && reachableUnder(prefix, op));
     if (!reachable) {
       const how = r.stripPath ? `forwards ${r.path}/… as ${prefix}…` : `forwards ${r.path}/… unchanged${r.upstreamPath !== '/' ? ` under ${r.upstreamPath}` : ''}`;
-      out.push(warning('route-unreachable', [...r.at, 'path'], `route ${r.path} ${how}, which reaches no operation of service ${r.service}`));
+      // Name the methods when the route restricts them: without it "route /users forwards /users/… unchanged"
+      // looked reachable when only the `methods` list was wrong.
+      const only = r.methods.length ? ` (${r.methods.join(', ')} only)` : '';
+      out.push(warning('route-unreachable', [...r.at, 'path'], `route ${r.path}${only} ${how}, which reaches no operation of service ${r.service}`));
     }
   }
   return out;

@@ -17,7 +17,7 @@ export const RULES: readonly RuleInfo[] = [
   { id: 'duplicate-port', severity: 'error', summary: 'Two services, or a service and the gateway, share a port.' },
   { id: 'route-conflict', severity: 'error', summary: 'Two gateway routes claim the same path and method.' },
   { id: 'operation-conflict', severity: 'error', summary: 'Two operations of one service share method and path (GET /health is reserved).' },
-  { id: 'path-param', severity: 'error', summary: 'params names a field that is not a {param} of the path.' },
+  { id: 'path-param', severity: 'error', summary: 'params names a field that is not a {param} of the path, or the path repeats a {param}.' },
   { id: 'saga-chain', severity: 'error', summary: 'A choreography step waits for an event no earlier step (or start) emits.' },
   { id: 'saga-uncompensated', severity: 'warning', summary: 'A step can fail after earlier steps changed state, and nothing compensates them.' },
   { id: 'unused-event', severity: 'warning', summary: 'An event nobody publishes, or nobody subscribes to.' },
