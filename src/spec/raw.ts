@@ -32,15 +32,27 @@ export type Type = string;
 /**
  * A field: a type string, or a JSON Schema object.
  */
-export type Field = Type | FieldSchema;
+export type Field = Type1 | FieldSchema;
+/**
+ * A type: string, integer, number, boolean; a format (uuid, email, date, date-time, uri); a schema name; `T[]` for an array; `a|b|c` for a string enum; a trailing `?` for optional.
+ */
+export type Type1 = string;
+/**
+ * A type: string, integer, number, boolean; a format (uuid, email, date, date-time, uri); a schema name; `T[]` for an array; `a|b|c` for a string enum; a trailing `?` for optional.
+ */
+export type Type2 = string;
 /**
  * Request body: a type, or an inline map of fields.
  */
-export type Type1 = Type | MapOfFields4;
+export type Type3 = Type4 | MapOfFields4;
+/**
+ * A type: string, integer, number, boolean; a format (uuid, email, date, date-time, uri); a schema name; `T[]` for an array; `a|b|c` for a string enum; a trailing `?` for optional.
+ */
+export type Type4 = string;
 /**
  * A type string, or an inline map of fields (an anonymous object type).
  */
-export type Type2 = Type | MapOfFields4;
+export type Type5 = Type4 | MapOfFields4;
 /**
  * An event name: dotted lowercase segments, `aggregate.happened`.
  */
@@ -296,7 +308,7 @@ export interface FieldSchema {
   /**
    * Type of array items.
    */
-  items?: Type | FieldSchema1;
+  items?: Type2 | FieldSchema1;
   properties?: MapOfFields1;
   /**
    * The field may be absent (like a trailing `?` on a type string).
@@ -366,7 +378,7 @@ export interface FieldSchema1 {
   /**
    * Type of array items.
    */
-  items?: Type | FieldSchema1;
+  items?: Type2 | FieldSchema1;
   properties?: MapOfFields1;
   /**
    * The field may be absent (like a trailing `?` on a type string).
@@ -456,7 +468,7 @@ export interface Operation {
   description?: string;
   params?: MapOfFields2;
   query?: MapOfFields3;
-  body?: Type1;
+  body?: Type3;
   responses?: Responses;
 }
 /**
@@ -481,7 +493,7 @@ export interface MapOfFields4 {
  * Responses by HTTP status: a type, an inline map, or `empty`.
  */
 export interface Responses {
-  [k: string]: Type2;
+  [k: string]: Type5;
 }
 export interface Subscription {
   event: EventPattern;
