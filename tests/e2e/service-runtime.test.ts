@@ -47,7 +47,10 @@ describe('a generated service as a process', () => {
 
   it('makes a request id when none (or a malformed one) comes in', async () => {
     const res = await fetch(`${catalog.url}/items/1`, { headers: { 'x-request-id': 'bad id with spaces' } });
-    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const id = res.headers.get('x-request-id');
+    expect(id).toMatch(/^[0-9a-f]{12}-[0-9a-z]+$/);
+    const next = await fetch(`${catalog.url}/items/1`);
+    expect(next.headers.get('x-request-id')).not.toBe(id);
   });
 
   it('answers a declared non-2xx reply of the handler', async () => {

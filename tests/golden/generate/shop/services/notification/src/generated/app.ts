@@ -2,7 +2,7 @@
 // Regenerate with `microgen generate`; put your code in src/handlers/ and src/main.ts.
 // The HTTP server of notification: one validated route per operation wired to your handlers, GET /health,
 // request ids, structured logs, and the service's lifecycle (start, graceful shutdown).
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
@@ -28,11 +28,19 @@ export function createLogger(): Logger {
   return pino({ name: SERVICE_NAME, level: process.env.LOG_LEVEL ?? 'info' });
 }
 
-/** An incoming `x-request-id` is kept when it is a sane token; otherwise a new one is made. */
+/**
+ * An incoming `x-request-id` is kept when it is a sane token; otherwise a new one is made: this
+ * process's random prefix and a counter (unique across instances, and cheaper than a UUID per
+ * request, which costs a route several percent of its throughput).
+ */
 const REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
+const ID_PREFIX = randomBytes(6).toString('hex');
+let lastId = 0;
 function requestId(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
-  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  if (typeof given === 'string' && REQUEST_ID.test(given)) return given;
+  lastId = (lastId + 1) & 0x7fffffff;
+  return `${ID_PREFIX}-${lastId.toString(36)}`;
 }
 
 const ERROR_CODES: Record<number, string> = {
