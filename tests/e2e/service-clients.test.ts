@@ -17,6 +17,8 @@ describe('generated clients', () => {
   /** Statuses the fake callees answer next (then 200). */
   const flakyPlan: number[] = [];
   let fragileStatus = 500;
+  /** How long the fake fragile waits before answering. */
+  let fragileDelayMs = 0;
 
   beforeAll(async () => {
     const dir = await runtimeSystem();
@@ -26,6 +28,10 @@ describe('generated clients', () => {
       json(res, status, { id: req.url.split('/').pop(), name: 'from flaky' });
     });
     fragile = await recordingServer((req, res) => {
+      if (fragileDelayMs > 0) {
+        setTimeout(() => json(res, 200, { id: 'late', name: 'too late' }), fragileDelayMs).unref();
+        return;
+      }
       if (fragileStatus >= 300) return json(res, fragileStatus, { error: 'boom', message: 'down' });
       json(res, 200, { id: req.url.split('/').pop(), name: 'from fragile' });
     });
@@ -115,5 +121,17 @@ describe('generated clients', () => {
     expect(fragile.requests).toHaveLength(count + 1);
     expect((await (await fetch(`${front.url}/fragile/w`)).json()).name).toBe('fallback:breaker-open');
     expect(fragile.requests).toHaveLength(count + 1);
+  });
+
+  it('gives up an attempt after the spec timeout (1s here) and answers from the fallback', async () => {
+    await sleep(350); // the breaker (open after the last test) lets a probe through
+    fragileDelayMs = 3000;
+    const started = performance.now();
+    const res = await fetch(`${front.url}/fragile/slow`);
+    const elapsed = performance.now() - started;
+    expect(await res.json()).toEqual({ id: 'slow', name: 'fallback:timeout' });
+    expect(elapsed).toBeGreaterThanOrEqual(950);
+    expect(elapsed).toBeLessThan(2500);
+    fragileDelayMs = 0;
   });
 });

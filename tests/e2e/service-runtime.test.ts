@@ -108,3 +108,17 @@ describe('a generated service as a process', () => {
     expect(deregister?.url).toBe(`/v1/agent/service/deregister/catalog-127.0.0.1-${catalog.port}`);
   });
 });
+
+describe('a handler not written yet', () => {
+  it('answers 501 with the Error shape (the stub throws NotImplemented)', async () => {
+    const dir = await runtimeSystem();
+    const flaky = await startServiceProcess(dir, 'flaky', { CONSUL_URL: 'http://127.0.0.1:9' });
+    try {
+      const res = await fetch(`${flaky.url}/things/a`);
+      expect(res.status).toBe(501);
+      expect(await res.json()).toEqual({ error: 'not_implemented', message: 'getThing is not implemented yet' });
+    } finally {
+      expect(await flaky.stop('SIGTERM')).toBe(0);
+    }
+  }, 600_000);
+});
