@@ -79,15 +79,16 @@ describe.each([SHOP, 'tests/e2e/fixtures/runtime.yaml'])('generated TypeScript t
       // A caller's client types against the callee's handler types and its OpenAPI document.
       for (const call of service.calls) {
         const callee = model.services.find((s) => s.name === call.service)!;
-        lines.splice(2, 0, `import type * as C_${callee.name} from '../services/${service.name}/src/generated/clients/${callee.name}.js';`);
-        lines.splice(2, 0, `import type * as H_${callee.name} from '../services/${callee.name}/src/generated/operations.js';`);
-        lines.splice(2, 0, `import type { paths as P_${callee.name} } from './${callee.name}.openapi.js';`);
+        const id = callee.name.replace(/\W/g, '_');
+        lines.splice(2, 0, `import type * as C_${id} from '../services/${service.name}/src/generated/clients/${callee.name}.js';`);
+        lines.splice(2, 0, `import type * as H_${id} from '../services/${callee.name}/src/generated/operations.js';`);
+        lines.splice(2, 0, `import type { paths as P_${id} } from './${callee.name}.openapi.js';`);
         for (const opName of call.operations) {
           const op = callee.operations.find((o) => o.name === opName)!;
           const t = operationTypeName(op);
-          lines.push(`export const client_${callee.name}_${op.name}_reply: Mutual<C_${callee.name}.${t}Reply, H_${callee.name}.${t}Reply> = true;`);
-          if (op.params.length > 0) lines.push(`export const client_${callee.name}_${op.name}_handler_params: Mutual<C_${callee.name}.${t}Call['params'], H_${callee.name}.${t}Request['params']> = true;`);
-          lines.push(...operationChecks(op, `client_${callee.name}_${op.name}`, `C_${callee.name}.${t}Call`, `C_${callee.name}.${t}Reply`, `P_${callee.name}`));
+          lines.push(`export const client_${id}_${op.name}_reply: Mutual<C_${id}.${t}Reply, H_${id}.${t}Reply> = true;`);
+          if (op.params.length > 0) lines.push(`export const client_${id}_${op.name}_handler_params: Mutual<C_${id}.${t}Call['params'], H_${id}.${t}Request['params']> = true;`);
+          lines.push(...operationChecks(op, `client_${id}_${op.name}`, `C_${id}.${t}Call`, `C_${id}.${t}Reply`, `P_${id}`));
         }
       }
       const file = join(dir, 'checks', `${service.name}.check.ts`);
@@ -99,7 +100,7 @@ describe.each([SHOP, 'tests/e2e/fixtures/runtime.yaml'])('generated TypeScript t
   it('checks something for every operation', () => {
     const text = checkFiles.map((f) => readFileSync(f, 'utf8')).join('\n');
     for (const s of model.services) for (const op of s.operations) expect(text, `${s.name}.${op.name}`).toMatch(new RegExp(`export const ${op.name}_`));
-    for (const s of model.services) for (const c of s.calls) for (const op of c.operations) expect(text).toMatch(new RegExp(`client_${c.service}_${op}_reply`));
+    for (const s of model.services) for (const c of s.calls) for (const op of c.operations) expect(text).toMatch(new RegExp(`client_${c.service.replace(/\W/g, '_')}_${op}_reply`));
   });
 
   it('finds every pair mutually assignable', () => {

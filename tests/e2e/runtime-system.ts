@@ -71,6 +71,14 @@ export class Fallbacks extends FallbackHandlers {
   override async fragileGetThing(request: Fb.FragileGetThingCall, error: Fb.CallError): Promise<Fb.FragileGetThingReply> {
     return { status: 200, body: { id: request.params.id, name: \`fallback:\${error.reason}\` } };
   }
+
+  override async orderHistoryRoot(request: Fb.OrderHistoryRootCall, error: Fb.CallError): Promise<Fb.OrderHistoryRootReply> {
+    return { status: 200, body: { ok: false } };
+  }
+
+  override async orderHistorySearch(request: Fb.OrderHistorySearchCall, error: Fb.CallError): Promise<Fb.OrderHistorySearchReply> {
+    throw error;
+  }
 }
 `;
 

@@ -86,7 +86,7 @@ function pathExpression(op: Operation): string {
 function clientFile(ctx: GenerateContext, service: Service, rc: ResolvedCall): PlannedFile {
   const { call, callee, operations } = rc;
   const { declarations, naming } = clientSchemas(ctx.model, callee, operations);
-  const fallback = call.fallback;
+  const fallback = call.fallback && operations.length > 0;
   const views = operations.map((op) => {
     const queryOptional = op.query.every((f) => f.optional);
     return {
