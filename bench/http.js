@@ -86,6 +86,7 @@ async function measure(url, duration) {
 }
 
 // Generate, write the handler, build.
+mkdirSync(join(root, '.e2e'), { recursive: true });
 const work = mkdtempSync(join(root, '.e2e', 'bench-http-'));
 try {
   execFileSync(process.execPath, [join(root, 'bin', 'microgen.js'), 'generate', join(root, 'bench', 'http', 'spec.yaml'), '--out', work], { stdio: 'pipe' });

@@ -24,9 +24,14 @@ export interface ResolvedCall {
   readonly operations: readonly Operation[];
 }
 
+const servicesByName = new WeakMap<SystemModel, Map<string, Service>>();
+
 export function resolvedCalls(model: SystemModel, service: Service): ResolvedCall[] {
+  if (service.calls.length === 0) return [];
+  let byName = servicesByName.get(model);
+  if (!byName) servicesByName.set(model, (byName = new Map(model.services.map((s) => [s.name, s]))));
   return service.calls.flatMap((call) => {
-    const callee = model.services.find((s) => s.name === call.service);
+    const callee = byName.get(call.service);
     if (!callee) return [];
     const operations = call.operations.flatMap((name) => callee.operations.filter((o) => o.name === name));
     return [{ call, callee, operations }];

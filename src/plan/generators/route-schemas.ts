@@ -5,8 +5,8 @@
  * references become `User#`, the form Ajv and fast-json-stringify resolve.
  */
 import { COMPONENTS_PREFIX, type JsonSchema } from '../../export/json-schema.js';
-import { openApiDocument } from '../../export/openapi.js';
 import type { Service, SystemModel } from '../../model/types.js';
+import { serviceOpenApi } from './openapi-doc.js';
 
 export interface RouteSchema {
   params?: JsonSchema;
@@ -50,7 +50,7 @@ function parametersSchema(parameters: ParameterObject[]): JsonSchema | undefined
 }
 
 export function routeSchemas(model: SystemModel, service: Service): RouteSchemas {
-  const doc = openApiDocument(model, service.name) as {
+  const doc = serviceOpenApi(model, service.name) as unknown as {
     paths: Record<string, Record<string, { operationId: string; parameters?: ParameterObject[]; requestBody?: { content: Record<string, { schema: JsonSchema }> }; responses?: Record<string, { content?: Record<string, { schema: JsonSchema }> }> }>>;
     components: { schemas: Record<string, JsonSchema> };
   };
