@@ -10,14 +10,18 @@
  * is already in place) or restores the old tree.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { contentHash } from './hash.js';
 import { MANIFEST_DIR, MANIFEST_PATH } from './manifest.js';
 import { ensureDir, missingDirs, readText, writeAtomic, writeNew } from './fsx.js';
 
 export const JOURNAL_DIR = `${MANIFEST_DIR}/journal`;
 
-export type FileOp = { kind: 'write'; path: string; content: string } | { kind: 'delete'; path: string };
+/**
+ * One change to one path. `before` is what the path held when the plan was made (null: it did
+ * not exist); when absent, the journal reads the disk itself.
+ */
+export type FileOp = { kind: 'write'; path: string; content: string; before?: string | null } | { kind: 'delete'; path: string; before?: string | null };
 
 interface JournalEntry {
   path: string;
@@ -50,14 +54,19 @@ function begin(out: string, ops: readonly FileOp[], manifestText: string): Journ
   let n = 0;
   const entries: JournalEntry[] = [];
   const createdDirs = new Set<string>();
+  const knownDirs = new Set<string>();
   for (const op of ops) {
-    const before = readText(join(out, op.path));
+    const before = op.before === undefined ? readText(join(out, op.path)) : (op.before ?? undefined);
     let backup: number | null = null;
     if (before !== undefined) {
       backup = n++;
       writeFileSync(backupPath(out, backup), before);
     } else if (op.kind === 'write') {
-      for (const d of missingDirs(out, op.path)) createdDirs.add(d);
+      const dir = dirname(op.path);
+      if (!knownDirs.has(dir)) {
+        knownDirs.add(dir);
+        for (const d of missingDirs(out, op.path)) createdDirs.add(d);
+      }
     }
     entries.push({ path: op.path, backup });
   }
@@ -131,6 +140,7 @@ export function recoverJournal(out: string): 'none' | 'rolled-back' | 'completed
 export function applyOps(out: string, ops: readonly FileOp[], manifestText: string, seam?: CrashSeam): void {
   const journal = begin(out, ops, manifestText);
   let done = 0;
+  const madeDirs = new Set<string>();
   const tick = () => {
     if (seam && done >= seam.failAfter) throw new SimulatedCrash(`simulated crash after ${done} file operations`);
     done++;
@@ -143,7 +153,11 @@ export function applyOps(out: string, ops: readonly FileOp[], manifestText: stri
         if (existsSync(target)) unlinkSync(target);
         continue;
       }
-      ensureDir(join(target, '..'));
+      const dir = dirname(target);
+      if (!madeDirs.has(dir)) {
+        ensureDir(dir);
+        madeDirs.add(dir);
+      }
       if (journal.entries[i].backup === null) writeNew(target, op.content);
       else writeAtomic(target, op.content, false);
     }

@@ -7,7 +7,8 @@
  * (too large, not UTF-8, empty, YAML errors, duplicate keys, alias bombs, absurd nesting)
  * becomes a `yaml-syntax` diagnostic.
  */
-import { Document, LineCounter, parseDocument, isAlias, isCollection, isNode, isPair, isScalar, visit, type Alias, type Node } from 'yaml';
+import type { Alias, Document, LineCounter, Node } from 'yaml';
+import { yamlLib as Y } from './yaml-lib.js';
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { oneLine, type Diagnostic } from '../diagnostics/diagnostic.js';
 
@@ -168,8 +169,8 @@ export function parseSpecText(file: string, text: string, options: { full?: bool
     let full: { doc: Document.Parsed; lineCounter: LineCounter } | undefined;
     const parseFull = () => {
       if (!full) {
-        const lineCounter = new LineCounter();
-        full = { lineCounter, doc: parseDocument(text, { lineCounter, uniqueKeys: sameKey, prettyErrors: false, keepSourceTokens: false, strict: true }) };
+        const lineCounter = new (Y().LineCounter)();
+        full = { lineCounter, doc: Y().parseDocument(text, { lineCounter, uniqueKeys: sameKey, prettyErrors: false, keepSourceTokens: false, strict: true }) };
       }
       return full;
     };
@@ -198,10 +199,10 @@ export function parseWithDocument(file: string, text: string): LoadResult {
   // Line by line: the old single regex `^(\s*(#.*)?\n?)*$` backtracked exponentially, so a spec
   // starting with ~20 blank lines took seconds (minutes at 25) before YAML parsing even began.
   if (isBlank(text)) return { ok: false, diagnostics: [emptyFile(file)] };
-  const lineCounter = new LineCounter();
+  const lineCounter = new (Y().LineCounter)();
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { lineCounter, uniqueKeys: sameKey, prettyErrors: false, keepSourceTokens: false, strict: true });
+    doc = Y().parseDocument(text, { lineCounter, uniqueKeys: sameKey, prettyErrors: false, keepSourceTokens: false, strict: true });
   } catch (err) {
     // A RangeError here is the parser's stack overflowing on absurd nesting: say so, not "maximum call stack size exceeded".
     const message = err instanceof RangeError ? `the document nests too deeply to read (specs are limited to ${MAX_DEPTH} levels)` : `the YAML parser gave up: ${(err as Error).message}`;
@@ -256,7 +257,7 @@ export function parseWithDocument(file: string, text: string): LoadResult {
  * replaced the first when the data was built.
  */
 function sameKey(a: unknown, b: unknown): boolean {
-  return a === b || (isScalar(a) && isScalar(b) && String(a.value) === String(b.value));
+  return a === b || (Y().isScalar(a) && Y().isScalar(b) && String(a.value) === String(b.value));
 }
 
 /** Offset of the first collection nested deeper than MAX_DEPTH (iterative: the input is hostile). */
@@ -264,10 +265,10 @@ function tooDeep(doc: Document): number | undefined {
   const stack: Array<[unknown, number]> = [[doc.contents, 1]];
   while (stack.length > 0) {
     const [node, depth] = stack.pop()!;
-    if (!isCollection(node)) continue;
+    if (!Y().isCollection(node)) continue;
     if (depth > MAX_DEPTH) return node.range?.[0];
     for (const item of [...node.items].reverse()) {
-      if (isPair(item)) stack.push([item.value, depth + 1], [item.key, depth + 1]);
+      if (Y().isPair(item)) stack.push([item.value, depth + 1], [item.key, depth + 1]);
       else stack.push([item, depth + 1]);
     }
   }
@@ -281,13 +282,13 @@ function foreignTag(doc: Document): Node | undefined {
   const stack: unknown[] = [doc.contents];
   while (stack.length > 0) {
     const node = stack.pop();
-    if (isPair(node)) {
+    if (Y().isPair(node)) {
       stack.push(node.value, node.key);
       continue;
     }
-    if (!isNode(node)) continue;
+    if (!Y().isNode(node)) continue;
     if (node.tag !== undefined && !CORE_TAGS.has(node.tag)) return node;
-    if (isCollection(node)) stack.push(...[...node.items].reverse());
+    if (Y().isCollection(node)) stack.push(...[...node.items].reverse());
   }
   return undefined;
 }
@@ -295,11 +296,11 @@ function foreignTag(doc: Document): Node | undefined {
 /** The first alias whose anchor is not defined before it. */
 function danglingAlias(doc: Document): Alias | undefined {
   let found: Alias | undefined;
-  visit(doc, {
+  Y().visit(doc, {
     Alias(_key, node) {
       if (node.resolve(doc) === undefined) {
         found = node;
-        return visit.BREAK;
+        return Y().visit.BREAK;
       }
       return undefined;
     },
@@ -309,11 +310,11 @@ function danglingAlias(doc: Document): Alias | undefined {
 
 function firstAlias(doc: Document): number | undefined {
   let at: number | undefined;
-  visit(doc, {
+  Y().visit(doc, {
     Alias(_key, node) {
-      if (isAlias(node) && node.range) {
+      if (Y().isAlias(node) && node.range) {
         at = node.range[0];
-        return visit.BREAK;
+        return Y().visit.BREAK;
       }
       return undefined;
     },
