@@ -1,5 +1,5 @@
 /** Resolving the SPEC argument: `./microgen.yaml` by default, a folder means its microgen.yaml. */
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, isAbsolute } from 'node:path';
 import { UsageError } from './errors.js';
 
@@ -30,4 +30,13 @@ export function resolveSpec(cwd: string, arg: string | undefined): SpecFile {
   }
   const rel = relative(cwd, path);
   return { path, display: rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path };
+}
+
+/** The spec's bytes; a file that cannot be read is a usage error (exit 2), in one sentence. */
+export function readSpecBytes(spec: SpecFile): Buffer {
+  try {
+    return readFileSync(spec.path);
+  } catch (err) {
+    throw new UsageError(`cannot read ${spec.display}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+  }
 }

@@ -4,7 +4,6 @@
  * atomically, then regenerate. On a terminal, missing arguments are asked for through the
  * plop generators (src/cli/prompts.ts); elsewhere a missing argument is a usage error.
  */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { formatText } from '../../diagnostics/format/text.js';
@@ -28,7 +27,7 @@ import { lintBytes, lintText, type LintResult } from '../../lint.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { ask, type Answers, type PromptContext } from '../prompts.js';
-import { resolveSpec, type SpecFile } from '../spec-file.js';
+import { readSpecBytes, resolveSpec, type SpecFile } from '../spec-file.js';
 import { runGenerate } from './generate.js';
 
 interface CommonOptions {
@@ -97,12 +96,7 @@ export function toInput(kind: AddKind, raw: Answers): AddInput {
 
 function readSpec(io: Io, specArg: string | undefined): { spec: SpecFile; bytes: Buffer; lint: LintResult } {
   const spec = resolveSpec(io.cwd, specArg);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(spec.path);
-  } catch (err) {
-    throw new UsageError(`cannot read ${spec.display}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
-  }
+  const bytes = readSpecBytes(spec);
   return { spec, bytes, lint: lintBytes(spec.display, bytes) };
 }
 

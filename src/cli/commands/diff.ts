@@ -2,7 +2,6 @@
  * `microgen diff OLD_SPEC NEW_SPEC` and `microgen diff --base GIT_REF [SPEC]`: the
  * breaking-change report between two versions of a spec (SPEC §1).
  */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatText } from '../../diagnostics/format/text.js';
 import { diffModels } from '../../diff/compare.js';
@@ -14,7 +13,7 @@ import type { SystemModel } from '../../model/types.js';
 import type { SpecSource } from '../../spec/source.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { resolveSpec } from '../spec-file.js';
+import { readSpecBytes, resolveSpec } from '../spec-file.js';
 
 export interface DiffOptions {
   base?: string;
@@ -30,11 +29,7 @@ function parseFormat(value: string): DiffFormat {
 
 function readLocal(io: Io, arg: string | undefined): { bytes: Buffer; display: string; path: string } {
   const spec = resolveSpec(io.cwd, arg);
-  try {
-    return { bytes: readFileSync(spec.path), display: spec.display, path: spec.path };
-  } catch (err) {
-    throw new UsageError(`cannot read ${spec.display}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
-  }
+  return { bytes: readSpecBytes(spec), display: spec.display, path: spec.path };
 }
 
 /**

@@ -2,7 +2,6 @@
  * `microgen generate [SPEC] [--out DIR] [--dry-run] [--force]` and `microgen check`:
  * the three endings of one engine (src/engine.ts).
  */
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ManifestError } from '../../apply/manifest.js';
@@ -13,7 +12,7 @@ import { formatText } from '../../diagnostics/format/text.js';
 import { PlanError } from '../../plan/tree.js';
 import { ExitError, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { resolveSpec, type SpecFile } from '../spec-file.js';
+import { readSpecBytes, resolveSpec, type SpecFile } from '../spec-file.js';
 import { VERSION } from '../version.js';
 
 interface CommonOptions {
@@ -34,12 +33,7 @@ interface Target {
 function target(io: Io, specArg: string | undefined, opts: CommonOptions & { force?: boolean }): Target {
   const spec = resolveSpec(io.cwd, specArg);
   const outDir = resolve(io.cwd, opts.out ?? dirname(spec.path));
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(spec.path);
-  } catch (err) {
-    throw new UsageError(`cannot read ${spec.display}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
-  }
+  const bytes = readSpecBytes(spec);
   const print = opts.force ? undefined : fingerprint(bytes, specPathFromOut(outDir, spec.path));
   return { outDir, bytes, print, spec };
 }

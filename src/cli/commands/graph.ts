@@ -1,5 +1,5 @@
 /** `microgen graph [SPEC] [--format mermaid|dot|svg] [--out FILE]`: the architecture diagram. */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, extname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatText } from '../../diagnostics/format/text.js';
@@ -11,7 +11,7 @@ import { lintBytes } from '../../lint.js';
 import type { SystemModel } from '../../model/types.js';
 import { ExitError, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { resolveSpec } from '../spec-file.js';
+import { readSpecBytes, resolveSpec } from '../spec-file.js';
 
 export const GRAPH_FORMATS = ['mermaid', 'dot', 'svg'] as const;
 export type GraphFormat = (typeof GRAPH_FORMATS)[number];
@@ -22,12 +22,7 @@ export type GraphFormat = (typeof GRAPH_FORMATS)[number];
  */
 export function loadModel(io: Io, arg: string | undefined): SystemModel {
   const spec = resolveSpec(io.cwd, arg);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(spec.path);
-  } catch (err) {
-    throw new UsageError(`cannot read ${spec.display}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
-  }
+  const bytes = readSpecBytes(spec);
   const result = lintBytes(spec.display, bytes);
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0 || !result.model) {

@@ -1,5 +1,4 @@
 /** `microgen lint [SPEC] [--format text|json|github|sarif] [--strict]`. */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { formatGithub } from '../../diagnostics/format/github.js';
@@ -9,7 +8,7 @@ import { formatText } from '../../diagnostics/format/text.js';
 import { lintBytes } from '../../lint.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { resolveSpec } from '../spec-file.js';
+import { readSpecBytes, resolveSpec } from '../spec-file.js';
 import { VERSION } from '../version.js';
 
 export const FORMATS = ['text', 'json', 'github', 'sarif'] as const;
@@ -35,12 +34,7 @@ export function parseFormat(value: string): Format {
 
 export function runLint(io: Io, specArg: string | undefined, opts: { format: Format; strict?: boolean }): number {
   const spec = resolveSpec(io.cwd, specArg);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(spec.path);
-  } catch (err) {
-    throw new UsageError(`cannot read ${spec.display}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
-  }
+  const bytes = readSpecBytes(spec);
   const result = lintBytes(spec.display, bytes);
   io.out(renderDiagnostics(result.diagnostics, opts.format, io));
   if (opts.format === 'text' && result.diagnostics.length === 0) io.out(`${io.paint.green('✓')} ${spec.display}: no problems\n`);
