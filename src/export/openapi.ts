@@ -151,7 +151,7 @@ export function openApiDocument(model: SystemModel, serviceName: string): Record
   return {
     openapi: OPENAPI_VERSION,
     info: { title: `${model.name} ${service.name}`, version: '1.0.0', description },
-    servers: [{ url: `http://localhost:${service.port}`, description: `${service.name} on this machine (microgen dev)` }],
+    servers: [{ url: `http://localhost:${service.port}`, description: `${service.name} on this machine` }],
     paths,
     components: { schemas },
   };

@@ -71,7 +71,7 @@ describe('content', () => {
       required: ['id', 'name', 'email'],
     });
     expect(Object.keys(d.components.schemas)).toEqual(['Error', 'NewUser', 'User']);
-    expect(d.servers).toEqual([{ url: 'http://localhost:8001', description: 'user on this machine (microgen dev)' }]);
+    expect(d.servers).toEqual([{ url: 'http://localhost:8001', description: 'user on this machine' }]);
   });
 
   it('order: shared schemas it uses are included (transitively), others are not', () => {

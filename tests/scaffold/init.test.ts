@@ -34,7 +34,8 @@ describe('microgen init', () => {
     expect(lintText('microgen.yaml', text).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(existsSync(join(dir, 'services/greeter/src/main.ts'))).toBe(true);
     expect(existsSync(join(dir, '.microgen/manifest.json'))).toBe(true);
-    expect(r.stdout).toMatch(/Next steps:\n {2}cd 'My Shop_2'\n {2}npm install\n {2}npm run build\n {2}microgen add service /);
+    expect(r.stdout).toMatch(/Next steps:\n {2}cd 'My Shop_2'\n {2}npm install\n {2}npm run build\n {2}npm start --workspace services\/greeter {3}# serves on 127.0.0.1\n {2}microgen add service /);
+    expect(r.stdout).not.toContain('microgen dev');
   });
 
   it('--name and --example shop', async () => {

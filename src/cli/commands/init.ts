@@ -74,12 +74,13 @@ export async function runInit(io: Io, dirArg: string | undefined, opts: InitOpti
   if (opts.generate === false) return 0;
   const code = await runGenerate(io, specPath, {});
   if (code !== 0) return code;
+  const firstService = example === 'shop' ? 'user' : 'greeter';
   const steps = [
     ...(shown === '.' ? [] : [`cd ${shellWord(shown)}`]),
     'npm install',
     'npm run build',
+    `npm start --workspace services/${firstService}   # serves on 127.0.0.1`,
     'microgen add service billing --db postgres   # then edit microgen.yaml and run `microgen generate`',
-    'microgen dev',
   ];
   io.out(`\nNext steps:\n${steps.map((s) => `  ${s}`).join('\n')}\n`);
   return 0;
