@@ -10,7 +10,8 @@
  */
 import { contentHash } from './hash.js';
 import type { Manifest, ManifestEntry } from './manifest.js';
-import type { PlannedFile, VirtualTree } from '../plan/tree.js';
+import type { JsonEntryStub, MemberStub, PlannedFile, VirtualTree } from '../plan/tree.js';
+import { ensureJsonEntries } from './json-entries.js';
 
 export type Action =
   | { kind: 'create'; path: string; content: string; file: PlannedFile }
@@ -46,8 +47,12 @@ async function reconcileScaffold(file: PlannedFile, disk: string | undefined, en
     actions.push({ kind: 'keep', path: file.path, file, present: keptKeys, unplaced: [] });
     return actions;
   }
-  const { ensureStubs } = await import('./stubs.js');
-  const result = await ensureStubs(file.path, disk, pending);
+  const jsonPending = pending.filter((s): s is JsonEntryStub => s.kind === 'json');
+  const memberPending = pending.filter((s): s is MemberStub => s.kind !== 'json');
+  // JSON entries need no compiler; class members load ts-morph (only now, only for this file).
+  const result = memberPending.length
+    ? await (await import('./stubs.js')).ensureStubs(file.path, disk, memberPending)
+    : ensureJsonEntries(disk, jsonPending);
   if (result.added.length === 0) {
     actions.push({ kind: 'keep', path: file.path, file, present: [...keptKeys, ...result.present], unplaced: result.unplaced });
   } else {

@@ -7,7 +7,8 @@
  * ts-morph (and the TypeScript compiler inside it) costs hundreds of milliseconds to load,
  * so this module is imported only when a user file actually needs a stub.
  */
-import type { Stub } from '../plan/tree.js';
+import type { MemberStub } from '../plan/tree.js';
+import { detectIndent } from './indent.js';
 
 export interface StubResult {
   readonly text: string;
@@ -19,19 +20,13 @@ export interface StubResult {
   readonly unplaced: readonly string[];
 }
 
-/** The file's indentation unit: the first indented line's leading whitespace (two spaces if none). */
-export function detectIndent(text: string): string {
-  const m = /^([ \t]+)\S/m.exec(text);
-  if (!m) return '  ';
-  return m[1].startsWith('\t') ? '\t' : m[1];
-}
 
 function reindent(text: string, unit: string): string {
   if (unit === '  ') return text;
   return text.replace(/^((?: {2})+)/gm, (lead: string) => unit.repeat(lead.length / 2));
 }
 
-export async function ensureStubs(path: string, text: string, stubs: readonly Stub[]): Promise<StubResult> {
+export async function ensureStubs(path: string, text: string, stubs: readonly MemberStub[]): Promise<StubResult> {
   const { Project, IndentationText, QuoteKind } = await import('ts-morph');
   const indent = detectIndent(text);
   const indentationText = indent === '\t' ? IndentationText.Tab : indent.length === 4 ? IndentationText.FourSpaces : IndentationText.TwoSpaces;

@@ -10,8 +10,12 @@
  */
 export type Owner = 'generated' | 'scaffold';
 
+/** What microgen makes sure a user-owned file has: a class member, or a JSON entry. */
+export type Stub = MemberStub | JsonEntryStub;
+
 /** A member microgen makes sure a user-owned TypeScript class has. */
-export interface Stub {
+export interface MemberStub {
+  readonly kind?: 'member';
   /** Stable across runs (`operation:getUser`): the manifest remembers ensured stubs by it. */
   readonly key: string;
   readonly className: string;
@@ -20,6 +24,19 @@ export interface Stub {
   readonly text: string;
   /** Named imports the member needs: module specifier → names. */
   readonly imports?: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * An entry microgen makes sure a user-owned JSON file (a package.json) has: `value` at `path`
+ * (`['dependencies', 'pg']`), or, with `item`, `value` as a member of the array at `path`
+ * (`['workspaces']`). Present entries are left as the user has them (another version, say).
+ */
+export interface JsonEntryStub {
+  readonly kind: 'json';
+  readonly key: string;
+  readonly path: readonly string[];
+  readonly value: unknown;
+  readonly item?: boolean;
 }
 
 export interface PlannedFile {

@@ -74,7 +74,7 @@ const VERB: Record<Action['kind'], string> = {
 function describe(a: Action): string {
   switch (a.kind) {
     case 'stub':
-      return `${a.path} (added ${a.added.map((k) => k.split(':')[1]).join(', ')})`;
+      return `${a.path} (added ${a.added.map((k) => k.slice(k.indexOf(':') + 1)).join(', ')})`;
     case 'conflict':
       return a.reason === 'edited'
         ? `${a.path}: generated file edited by hand`
@@ -83,8 +83,12 @@ function describe(a: Action): string {
       return a.forced ? `${a.path} (your edit discarded: --force)` : a.path;
     case 'orphan':
       return a.reason === 'edited' ? `${a.path}: no longer generated, but edited by hand: kept, now yours` : `${a.path}: no longer needed by the spec; it is yours, so it stays`;
-    case 'orphan-stubs':
-      return `${a.path}: ${a.keys.map((k) => k.split(':')[1]).join(', ')} no longer in the spec (tsc flags the stale \`override\`; delete when ready)`;
+    case 'orphan-stubs': {
+      const names = a.keys.map((k) => k.slice(k.indexOf(':') + 1)).join(', ');
+      return a.path.endsWith('.json')
+        ? `${a.path}: ${names} no longer needed by the spec (kept: remove when ready)`
+        : `${a.path}: ${names} no longer in the spec (tsc flags the stale \`override\`; delete when ready)`;
+    }
     default:
       return a.path;
   }

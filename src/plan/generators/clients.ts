@@ -12,7 +12,7 @@ import { render } from '../../render/templates.js';
 import { objectType, schemaDeclaration, tsKey, tsType, tsTypeName } from '../../render/ts-types.js';
 import type { GenerateContext } from '../context.js';
 import { tsHeader } from '../header.js';
-import type { PlannedFile, Stub } from '../tree.js';
+import type { MemberStub, PlannedFile } from '../tree.js';
 import { hasBody, operationTypeName, operationTypes, replyStatuses, replyVariants } from './contracts.js';
 
 type Ref = Extract<TypeRef, { kind: 'ref' }>;
@@ -131,7 +131,7 @@ function clientFile(ctx: GenerateContext, service: Service, rc: ResolvedCall): P
   };
 }
 
-const fallbackStub = (callee: Service, op: Operation): Stub => {
+const fallbackStub = (callee: Service, op: Operation): MemberStub => {
   const name = fallbackMethodName(callee.name, op);
   const type = pascalCase(name);
   return {

@@ -12,7 +12,7 @@ import { render } from '../../render/templates.js';
 import { objectType, schemaDeclaration, tsType, type RefNaming } from '../../render/ts-types.js';
 import type { GenerateContext } from '../context.js';
 import { tsHeader } from '../header.js';
-import type { PlannedFile, Stub } from '../tree.js';
+import type { MemberStub, PlannedFile } from '../tree.js';
 
 const T = 'T.';
 
@@ -94,14 +94,14 @@ function uniqueHandlers(model: SystemModel, service: Service) {
   return [...byName.values()];
 }
 
-const operationStub = (op: Operation): Stub => ({
+const operationStub = (op: Operation): MemberStub => ({
   key: `operation:${op.name}`,
   className: 'Operations',
   memberName: op.name,
   text: `  override async ${op.name}(request: Op.${operationTypeName(op)}Request): Promise<Op.${operationTypeName(op)}Reply> {\n    throw new NotImplemented('${op.name}');\n  }`,
 });
 
-const eventStub = (handler: { name: string; messageType: string }): Stub => ({
+const eventStub = (handler: { name: string; messageType: string }): MemberStub => ({
   key: `event:${handler.name}`,
   className: 'Events',
   memberName: handler.name,

@@ -7,7 +7,8 @@
 import type { Service } from '../../model/types.js';
 import { render } from '../../render/templates.js';
 import type { GenerateContext } from '../context.js';
-import { jsonFile, jsonHeaderValue, tsHeader } from '../header.js';
+import { tsHeader } from '../header.js';
+import { packageJsonFile } from '../package-json.js';
 import type { PlannedFile } from '../tree.js';
 import { deps, type Dependency } from '../versions.js';
 import { clientFiles, resolvedCalls } from './clients.js';
@@ -32,7 +33,6 @@ export function serviceFiles(ctx: GenerateContext, service: Service): PlannedFil
   const key = (what: string) => `service:${service.name}:${what}`;
   const needs = serviceDependencies(ctx, service);
   const packageJson = {
-    '//': jsonHeaderValue(specPath),
     name: `@${model.name}/${service.name}`,
     version: '0.1.0',
     private: true,
@@ -43,7 +43,7 @@ export function serviceFiles(ctx: GenerateContext, service: Service): PlannedFil
     ...(needs.devDependencies.length > 0 ? { devDependencies: deps(...needs.devDependencies) } : {}),
   };
   return [
-    { path: `${dir}/package.json`, owner: 'generated', key: key('package-json'), content: jsonFile(packageJson) },
+    packageJsonFile(`${dir}/package.json`, key('package-json'), packageJson),
     { path: `${dir}/tsconfig.json`, owner: 'generated', key: key('tsconfig'), content: render('service/tsconfig.json', { header: tsHeader(specPath).split('\n')[0].slice(3) }) },
     openApiFile(ctx, service),
     ...contractFiles(ctx, service),

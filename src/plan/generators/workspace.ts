@@ -3,7 +3,7 @@ import { camelCase, pascalCase } from '../../model/names.js';
 import type { SystemModel } from '../../model/types.js';
 import { render } from '../../render/templates.js';
 import type { GenerateContext } from '../context.js';
-import { jsonFile, jsonHeaderValue } from '../header.js';
+import { packageJsonFile } from '../package-json.js';
 import { HEADER_TEXT, type PlannedFile } from '../tree.js';
 import { deps, OVERRIDES } from '../versions.js';
 import { defaultDatabaseUrl } from './database.js';
@@ -29,7 +29,6 @@ export function workspaceFiles(ctx: GenerateContext): PlannedFile[] {
   const servicePaths = model.services.map((s) => `services/${s.name}`);
   const header = `${HEADER_TEXT}. Source: ${specPath}.`;
   const packageJson = {
-    '//': jsonHeaderValue(specPath),
     name: model.name,
     private: true,
     type: 'module',
@@ -55,7 +54,7 @@ export function workspaceFiles(ctx: GenerateContext): PlannedFile[] {
   });
   const consul = model.discovery === 'consul';
   return [
-    { path: 'package.json', owner: 'generated', key: 'workspace:package-json', content: jsonFile(packageJson) },
+    packageJsonFile('package.json', 'workspace:package-json', packageJson),
     { path: 'tsconfig.base.json', owner: 'generated', key: 'workspace:tsconfig-base', content: render('workspace/tsconfig.base.json', { header }) },
     { path: 'tsconfig.json', owner: 'generated', key: 'workspace:tsconfig', content: render('workspace/tsconfig.json', { header, projects: servicePaths }) },
     { path: '.gitignore', owner: 'generated', key: 'workspace:gitignore', content: render('workspace/gitignore', { header }) },
