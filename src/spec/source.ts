@@ -215,7 +215,7 @@ export function parseWithDocument(file: string, text: string): LoadResult {
       const end = lineCounter.linePos(e.pos[1]);
       return syntax(file, start.line, start.col, yamlMessage(e.code, e.message), end.line, end.col);
     });
-    return { ok: false, diagnostics };
+    return { ok: false, diagnostics: withoutCascade(diagnostics, text) };
   }
   // `!!binary`, `!!timestamp`, `!!set` … become a Buffer, Date or Set, which the schema then walked
   // like a map (a `!!binary` body produced a message quoting Buffer.prototype.compare's source).
@@ -320,6 +320,23 @@ function firstAlias(doc: Document): number | undefined {
     },
   });
   return at;
+}
+
+/**
+ * After a structural mistake the YAML parser reports every following token too: one unquoted
+ * `{id}` in a flow map gave ~80 errors. Duplicate keys are independent of each other and all stay.
+ * Only the first error is certain; the rest are counted in its message.
+ */
+function withoutCascade(diagnostics: Diagnostic[], text: string): Diagnostic[] {
+  const structural = diagnostics.filter((d) => !d.message.startsWith('duplicate key'));
+  if (structural.length <= 1) return diagnostics;
+  const first = structural.reduce((a, b) => (b.line < a.line || (b.line === a.line && b.column < a.column) ? b : a));
+  const dropped = structural.length - 1;
+  const line = text.split('\n')[first.line - 1] ?? '';
+  // The commonest cause in a spec: a path with `{param}` inside a flow map, where braces are syntax.
+  const hint = /[{[].*\/[^\s,'"]*\{/.test(line) ? '; a value containing `{` or `}` inside `{ … }` must be quoted, as in `http: "GET /users/{id}"`' : '';
+  const note = `${hint} (${dropped} more YAML error${dropped === 1 ? '' : 's'} after this one, likely caused by it)`;
+  return [...diagnostics.filter((d) => d.message.startsWith('duplicate key')), { ...first, message: `${first.message}${note}` }];
 }
 
 function yamlMessage(code: string, message: string): string {
