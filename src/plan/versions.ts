@@ -6,6 +6,9 @@ export const VERSIONS = {
   typescript: '~5.9.3',
   '@types/node': '^20.19.0',
   fastify: '^5.6.0',
+  /** Body validation without type coercion (Fastify's own ajv coerces everything); the majors fastify 5 uses. */
+  ajv: '^8.17.0',
+  'ajv-formats': '^3.0.1',
   pino: '^10.0.0',
   /** Retry and circuit breaker. cockatiel 4 needs Node 22. */
   cockatiel: '^3.2.1',

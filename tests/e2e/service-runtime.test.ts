@@ -62,6 +62,7 @@ describe('a generated service as a process', () => {
   it.each([
     ['a missing required field', '{"tags":["x"]}', /body must have required property 'name'/],
     ['a wrongly typed field', '{"name":"x","tags":{"a":1}}', /body\/tags must be array/],
+    ['a number where a string is declared (no coercion of JSON bodies)', '{"name":5}', /body\/name must be string/],
     ['invalid JSON', '{"name":', /JSON/i],
   ])('rejects %s with 400 and the Error shape', async (_what, body, message) => {
     const res = await fetch(`${catalog.url}/items`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });

@@ -81,12 +81,13 @@ describe('route schemas', () => {
 
 describe('service package.json', () => {
   const pkg = (name: string) => JSON.parse(content(shop, `services/${name}/package.json`));
-  it('depends on fastify and pino, plus cockatiel for calls and the database client', () => {
-    expect(Object.keys(pkg('notification').dependencies)).toEqual(['fastify', 'pino']);
-    expect(Object.keys(pkg('user').dependencies)).toEqual(['fastify', 'pg', 'pino']);
+  it('depends on fastify, pino and ajv (body validation), plus cockatiel for calls and the database client', () => {
+    const base = ['ajv', 'ajv-formats'];
+    expect(Object.keys(pkg('notification').dependencies)).toEqual([...base, 'fastify', 'pino']);
+    expect(Object.keys(pkg('user').dependencies)).toEqual([...base, 'fastify', 'pg', 'pino']);
     expect(pkg('user').devDependencies).toEqual({ '@types/pg': VERSIONS['@types/pg'] });
-    expect(Object.keys(pkg('product').dependencies)).toEqual(['fastify', 'ioredis', 'pino']);
-    expect(Object.keys(pkg('order').dependencies)).toEqual(['cockatiel', 'fastify', 'mongodb', 'pino']);
+    expect(Object.keys(pkg('product').dependencies)).toEqual([...base, 'fastify', 'ioredis', 'pino']);
+    expect(Object.keys(pkg('order').dependencies)).toEqual([...base, 'cockatiel', 'fastify', 'mongodb', 'pino']);
   });
 
   it('pins every version from src/plan/versions.ts, on majors that run on Node 20', () => {

@@ -24,7 +24,7 @@ export { eventTypeName, messageTypeName, operationTypeName } from './contracts.j
 export function serviceDependencies(ctx: GenerateContext, service: Service): { dependencies: Dependency[]; devDependencies: Dependency[] } {
   const db = databaseDependencies(service.database);
   const calls: Dependency[] = resolvedCalls(ctx.model, service).length > 0 ? ['cockatiel'] : [];
-  return { dependencies: ['fastify', 'pino', ...calls, ...db.dependencies], devDependencies: db.devDependencies };
+  return { dependencies: ['ajv', 'ajv-formats', 'fastify', 'pino', ...calls, ...db.dependencies], devDependencies: db.devDependencies };
 }
 
 export function serviceFiles(ctx: GenerateContext, service: Service): PlannedFile[] {
