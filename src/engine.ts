@@ -80,8 +80,9 @@ export function applyPlan(outDir: string, actions: readonly Action[], manifestTe
     else if (a.kind === 'update' || a.kind === 'stub') ops.push({ kind: 'write', path: a.path, content: a.content, before: a.before });
     else if (a.kind === 'delete') ops.push({ kind: 'delete', path: a.path, before: a.before });
   }
+  const checked = new Set<string>();
   for (const op of ops) {
-    const link = linkOnTheWay(outDir, op.path);
+    const link = linkOnTheWay(outDir, op.path, checked);
     if (link) throw new ApplyRefused(`${op.path} leads through the symbolic link ${link}; refusing to write outside ${outDir}`);
   }
   // A run that changes nothing writes nothing, not even the manifest: mtimes stay as they were.

@@ -52,16 +52,19 @@ export function ensureDir(dir: string): void {
  * A planned path must not lead through a symbolic link: a link planted at
  * `services/user` would make microgen write outside the output folder.
  */
-export function linkOnTheWay(root: string, file: string): string | undefined {
+export function linkOnTheWay(root: string, file: string, checked: Set<string> = new Set()): string | undefined {
   const parts = file.split('/');
   let current = root;
   for (const part of parts) {
     current = current + sep + part;
+    // Folders shared by many planned files are looked at once (pass the same `checked` set).
+    if (checked.has(current)) continue;
     try {
       if (lstatSync(current).isSymbolicLink()) return current;
     } catch {
       return undefined;
     }
+    checked.add(current);
   }
   return undefined;
 }

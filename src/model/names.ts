@@ -2,12 +2,20 @@
  * Spec names to code names. Services are kebab-case, events dotted: generators turn them
  * into identifiers, environment variables and file names here, in one place.
  */
-function words(name: string): string[] {
-  return name
-    .replace(/\*/g, ' any ')
-    .split(/[^A-Za-z0-9]+/)
-    .flatMap((w) => w.split(/(?<=[a-z0-9])(?=[A-Z])/))
-    .filter(Boolean);
+const wordCache = new Map<string, readonly string[]>();
+
+/** Generators ask for the same few names thousands of times: split each once. */
+function words(name: string): readonly string[] {
+  let cached = wordCache.get(name);
+  if (!cached) {
+    cached = name
+      .replace(/\*/g, ' any ')
+      .split(/[^A-Za-z0-9]+/)
+      .flatMap((w) => w.split(/(?<=[a-z0-9])(?=[A-Z])/))
+      .filter(Boolean);
+    wordCache.set(name, cached);
+  }
+  return cached;
 }
 
 const cap = (w: string): string => w.charAt(0).toUpperCase() + w.slice(1);
