@@ -13,7 +13,6 @@ export function formatSarif(diagnostics: readonly Diagnostic[], toolVersion: str
           driver: {
             name: 'microgen',
             version: toolVersion,
-            informationUri: 'https://github.com/microgen/microgen',
             rules: RULES.map((r) => ({
               id: r.id,
               shortDescription: { text: r.summary },
