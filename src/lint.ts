@@ -10,8 +10,8 @@ import { buildModel } from './model/build.js';
 import type { SystemModel } from './model/types.js';
 import { diagnosticAt } from './spec/locate.js';
 import type * as Raw from './spec/raw.js';
-import { validateSchema } from './spec/schema.js';
-import { parseSpecBytes, type SpecSource } from './spec/source.js';
+import { acceptsSchema, validateSchema } from './spec/schema.js';
+import { parseSpecBytes, type LoadResult, type SpecSource } from './spec/source.js';
 
 export interface LintResult {
   readonly diagnostics: Diagnostic[];
@@ -21,15 +21,20 @@ export interface LintResult {
 }
 
 export function lintBytes(file: string, bytes: Uint8Array, options: { full?: boolean } = {}): LintResult {
-  const result = lintOnce(file, bytes, options);
-  // The fast YAML path only ever vouches for clean specs: any finding is re-derived from the
-  // Document API's reading, so diagnostics never depend on which reader ran.
-  if (result.diagnostics.length > 0 && result.source?.fast) return lintOnce(file, bytes, { full: true });
-  return result;
+  const loaded = parseSpecBytes(file, bytes, options);
+  if (loaded.ok && loaded.source.fast) {
+    // The fast YAML path only ever vouches for clean specs. Anything found is re-derived from
+    // the Document API's reading (so diagnostics never depend on which reader ran), and is not
+    // positioned here first: that would build the Document only to throw it away.
+    const model = acceptsSchema(loaded.source.data) ? buildModel(loaded.source.data as Raw.Spec) : undefined;
+    if (model && runChecks(model).length === 0) return { diagnostics: [], source: loaded.source, model };
+    return positioned(parseSpecBytes(file, bytes, { full: true }));
+  }
+  return positioned(loaded);
 }
 
-function lintOnce(file: string, bytes: Uint8Array, options: { full?: boolean }): LintResult {
-  const loaded = parseSpecBytes(file, bytes, options);
+/** Every stage with positioned diagnostics, stopping at the first that fails. */
+function positioned(loaded: LoadResult): LintResult {
   if (!loaded.ok) return { diagnostics: sortDiagnostics(loaded.diagnostics), ...(loaded.source ? { source: loaded.source } : {}) };
   const source = loaded.source;
   const schemaErrors = validateSchema(source);

@@ -214,6 +214,11 @@ function resolveRef(node: SchemaNode, root: SchemaNode): SchemaNode {
     .reduce<SchemaNode>((n, key) => (n[key] as SchemaNode) ?? {}, root);
 }
 
+/** Does the JSON Schema accept the data? (No messages, no positions: the fast path's question.) */
+export function acceptsSchema(data: unknown): boolean {
+  return validator()(data) === true;
+}
+
 export function validateSchema(source: SpecSource): Diagnostic[] {
   const validate = validator();
   if (validate(source.data)) return [];
