@@ -72,11 +72,9 @@ export function upToDate(outDir: string, print: string | undefined): number | un
   return paths.length - 1;
 }
 
-/** Records the state after a successful run (the manifest's files and the manifest itself). */
-export function recordUpToDate(outDir: string, print: string | undefined): void {
+/** Records the state after a successful run: the files of `manifestText` (just committed) and the manifest itself. */
+export function recordUpToDate(outDir: string, print: string | undefined, manifestText: string): void {
   if (!print) return;
-  const manifestText = readText(join(outDir, MANIFEST_PATH));
-  if (!manifestText) return;
   const files: Record<string, [number, number]> = {};
   for (const p of [...Object.keys((JSON.parse(manifestText) as { files: object }).files), MANIFEST_PATH].sort()) {
     const st = statOf(join(outDir, p));

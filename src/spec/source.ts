@@ -166,14 +166,8 @@ export function parseSpecText(file: string, text: string, options: { full?: bool
   if (isBlank(text)) return { ok: false, diagnostics: [emptyFile(file)] };
   const fast = options.full ? undefined : readFast(text);
   if (fast && fast.data !== null && typeof fast.data === 'object' && depthOf(fast.data) <= MAX_DEPTH) {
-    let full: { doc: Document.Parsed; lineCounter: LineCounter } | undefined;
-    const parseFull = () => {
-      if (!full) {
-        const lineCounter = new (Y().LineCounter)();
-        full = { lineCounter, doc: Y().parseDocument(text, { lineCounter, uniqueKeys: sameKey, prettyErrors: false, keepSourceTokens: false, strict: true }) };
-      }
-      return full;
-    };
+    let full: ReturnType<typeof readDocument> | undefined;
+    const parseFull = () => (full ??= readDocument(text));
     const source: SpecSource = {
       file,
       text,
@@ -194,15 +188,22 @@ export function parseSpecText(file: string, text: string, options: { full?: bool
 const isBlank = (text: string): boolean => text.split('\n').every((line) => /^\s*(#[^\n]*)?$/.test(line));
 const emptyFile = (file: string): Diagnostic => syntax(file, 1, 1, 'the file is empty: a spec needs at least `microgen: 1` and `name`');
 
+/** The Document API's reading of the text, with positions (may throw on absurd nesting). */
+function readDocument(text: string): { doc: Document.Parsed; lineCounter: LineCounter } {
+  const lineCounter = new (Y().LineCounter)();
+  const doc = Y().parseDocument(text, { lineCounter, uniqueKeys: sameKey, prettyErrors: false, keepSourceTokens: false, strict: true });
+  return { doc, lineCounter };
+}
+
 /** The full parse with the Document API: positions, every YAML error as a diagnostic, alias limits. */
 export function parseWithDocument(file: string, text: string): LoadResult {
   // Line by line: the old single regex `^(\s*(#.*)?\n?)*$` backtracked exponentially, so a spec
   // starting with ~20 blank lines took seconds (minutes at 25) before YAML parsing even began.
   if (isBlank(text)) return { ok: false, diagnostics: [emptyFile(file)] };
-  const lineCounter = new (Y().LineCounter)();
   let doc: Document.Parsed;
+  let lineCounter: LineCounter;
   try {
-    doc = Y().parseDocument(text, { lineCounter, uniqueKeys: sameKey, prettyErrors: false, keepSourceTokens: false, strict: true });
+    ({ doc, lineCounter } = readDocument(text));
   } catch (err) {
     // A RangeError here is the parser's stack overflowing on absurd nesting: say so, not "maximum call stack size exceeded".
     const message = err instanceof RangeError ? `the document nests too deeply to read (specs are limited to ${MAX_DEPTH} levels)` : `the YAML parser gave up: ${(err as Error).message}`;

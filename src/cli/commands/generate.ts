@@ -144,7 +144,7 @@ export async function runGenerate(io: Io, specArg: string | undefined, opts: Com
   }
   try {
     applyPlan(outDir, actions, result.manifestText, result.manifestChanged);
-    recordUpToDate(outDir, t.print);
+    recordUpToDate(outDir, t.print, result.manifestText);
   } catch (err) {
     if (err instanceof ApplyRefused) throw new UsageError(err.message);
     throw new Error(`generation failed and was rolled back; nothing changed: ${(err as Error).message}`);
