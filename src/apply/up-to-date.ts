@@ -10,8 +10,7 @@
  * run, which is always correct.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readText, writeAtomic, ensureDir } from './fsx.js';
 import { JOURNAL_DIR } from './journal.js';
@@ -26,12 +25,11 @@ interface Cache {
   files: Record<string, [number, number]>;
 }
 
-const require = createRequire(import.meta.url);
-
 /** Identifies microgen's build (scripts/build-id.js); undefined when running from sources. */
 function buildId(): string | undefined {
   try {
-    return (require('../build-id.json') as { id: string }).id;
+    // Read, not required: the bundle (scripts/bundle.js) must not carry a copy of the id that hashes it.
+    return (JSON.parse(readFileSync(new URL('../build-id.json', import.meta.url), 'utf8')) as { id: string }).id;
   } catch {
     return undefined;
   }

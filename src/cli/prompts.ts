@@ -7,7 +7,7 @@
  * Tests replace the prompter with `setPrompter`.
  */
 import { fileURLToPath } from 'node:url';
-import nodePlop, { type PlopCfg } from 'node-plop';
+import type { PlopCfg } from 'node-plop';
 
 /** The plopfile ships in the package next to dist/ and src/. */
 export const PLOPFILE = fileURLToPath(new URL('../../generators/plopfile.js', import.meta.url));
@@ -30,6 +30,8 @@ export type Prompter = (generator: 'service' | 'event' | 'operation' | 'route' |
 
 const plopPrompter: Prompter = async (generator, given, ctx) => {
   const cfg = { destBasePath: process.cwd(), force: false, microgen: ctx } as PlopCfg;
+  // Imported here, not at the top: only an interactive `add`/`init` needs plop and inquirer.
+  const { default: nodePlop } = await import('node-plop');
   const plop = await nodePlop(PLOPFILE, cfg);
   const gen = plop.getGenerator(generator);
   // plop's bypass list: one entry per prompt, in order; `_` means "ask".

@@ -1,0 +1,47 @@
+// Loads the CLI for bin/microgen.js. The build bundles dist/ into one file (dist/microgen.cjs,
+// scripts/bundle.js) and records V8's compiled code for it (dist/microgen.cache,
+// scripts/code-cache.js): one file to read and little to compile makes a cold `microgen
+// generate` ~50 ms faster than resolving, reading and compiling ~90 ES modules. Without a
+// bundle, or with one older than the last `tsc` (a stale bundle would shadow new code), the
+// CLI runs from dist/cli/main.js as compiled.
+import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
+
+const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
+export const BUNDLE = join(DIST, 'microgen.cjs');
+export const CODE_CACHE = join(DIST, 'microgen.cache');
+
+function bundleIsCurrent() {
+  try {
+    return statSync(BUNDLE).mtimeMs >= statSync(join(DIST, 'cli', 'main.js')).mtimeMs;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `{ main }` of the CLI, and the compiled bundle's `script` (undefined when running unbundled)
+ * from which scripts/code-cache.js takes the code cache. `useCache: false` compiles afresh.
+ */
+export async function loadCli({ useCache = true } = {}) {
+  if (!bundleIsCurrent()) return { main: (await import('../dist/cli/main.js')).main, script: undefined };
+  let cachedData;
+  if (useCache) {
+    try {
+      cachedData = readFileSync(CODE_CACHE);
+    } catch {
+      // no cache: V8 compiles as usual
+    }
+  }
+  // The CommonJS wrapper, plus one parameter: dynamic import() of packages (ts-morph, the Graphviz
+  // WebAssembly) runs from this ES module, because a vm.Script has no module loader of its own.
+  // V8 checks the cache against the source and its own version, and ignores a cache that does not fit.
+  const wrapped = `(function (exports, require, module, __filename, __dirname, __microgenImport) {${readFileSync(BUNDLE, 'utf8')}\n})`;
+  const script = new vm.Script(wrapped, { filename: BUNDLE, cachedData });
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, DIST, (specifier) => import(specifier));
+  return { main: module.exports.main, script };
+}
