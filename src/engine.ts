@@ -5,7 +5,7 @@
  */
 import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import { createRequire } from 'node:module';
-import { linkOnTheWay, readText } from './apply/fsx.js';
+import { linkOnTheWay, PathProbe, readText, type FileStamp } from './apply/fsx.js';
 import { applyOps, recoverJournal, type CrashSeam, type FileOp } from './apply/journal.js';
 import { MANIFEST_PATH, readManifest, serializeManifest } from './apply/manifest.js';
 import { changesDisk, nextManifest, reconcile, type Action } from './apply/reconcile.js';
@@ -13,6 +13,7 @@ import type { Diagnostic } from './diagnostics/diagnostic.js';
 import { hasErrors, lintBytes } from './lint.js';
 import type { SystemModel } from './model/types.js';
 import { planSystem } from './plan/index.js';
+import { mark } from './util/timings.js';
 import type { VirtualTree } from './plan/tree.js';
 import { existsSync, readFileSync } from 'node:fs';
 
@@ -53,16 +54,21 @@ export function specPathFromOut(outDir: string, specPath: string): string {
 }
 
 export async function planRun(input: EngineInput, bytes: Uint8Array = readFileSync(input.specPath)): Promise<EngineResult> {
+  mark('read spec');
   const lint = lintBytes(input.specDisplay, bytes);
+  mark('lint');
   if (hasErrors(lint) || !lint.model) return { ok: false, diagnostics: lint.diagnostics };
   const recovered = recoverJournal(input.outDir);
   const tree = planSystem({ model: lint.model, specPath: specPathFromOut(input.outDir, input.specPath), version: input.version });
+  mark('plan');
   const manifest = readManifest(input.outDir, input.generator);
   // A fresh output folder has nothing to read: skip ~2,000 failing reads on a cold generate.
   const fresh = !existsSync(input.outDir);
   const actions = await reconcile(tree, manifest, (p) => (fresh ? undefined : readText(join(input.outDir, p))), { force: input.force === true });
+  mark('reconcile');
   const manifestText = serializeManifest(nextManifest(actions, input.generator, manifest));
   const manifestChanged = readText(join(input.outDir, MANIFEST_PATH)) !== manifestText;
+  mark('manifest');
   return { ok: true, diagnostics: lint.diagnostics, model: lint.model, tree, actions, manifestText, manifestChanged, recovered };
 }
 
@@ -71,7 +77,7 @@ export const conflictsOf = (actions: readonly Action[]) => actions.filter((a): a
 export class ApplyRefused extends Error {}
 
 /** Writes the plan. Refuses (writing nothing) on conflicts or a path through a symbolic link. */
-export function applyPlan(outDir: string, actions: readonly Action[], manifestText: string, manifestChanged: boolean, seam?: CrashSeam): FileOp[] {
+export function applyPlan(outDir: string, actions: readonly Action[], manifestText: string, manifestChanged: boolean, seam?: CrashSeam, stamps?: Map<string, FileStamp>): FileOp[] {
   if (conflictsOf(actions).length) throw new ApplyRefused('conflicts');
   const ops: FileOp[] = [];
   for (const a of actions) {
@@ -80,14 +86,16 @@ export function applyPlan(outDir: string, actions: readonly Action[], manifestTe
     else if (a.kind === 'update' || a.kind === 'stub') ops.push({ kind: 'write', path: a.path, content: a.content, before: a.before });
     else if (a.kind === 'delete') ops.push({ kind: 'delete', path: a.path, before: a.before });
   }
-  const checked = new Set<string>();
+  const probe = new PathProbe(outDir);
   for (const op of ops) {
-    const link = linkOnTheWay(outDir, op.path, checked);
+    const link = linkOnTheWay(outDir, op.path, probe);
     if (link) throw new ApplyRefused(`${op.path} leads through the symbolic link ${link}; refusing to write outside ${outDir}`);
   }
   // A run that changes nothing writes nothing, not even the manifest: mtimes stay as they were.
   if (ops.length === 0 && !manifestChanged) return ops;
-  applyOps(outDir, ops, manifestText, seam);
+  mark('check paths');
+  applyOps(outDir, ops, manifestText, seam, stamps);
+  mark('write');
   return ops;
 }
 

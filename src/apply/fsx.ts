@@ -1,5 +1,5 @@
 /** Small file-system helpers with the durability the applier needs. */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, existsSync, lstatSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 
 export function readText(path: string): string | undefined {
@@ -11,33 +11,67 @@ export function readText(path: string): string | undefined {
   }
 }
 
-function writeFd(path: string, content: string, durable: boolean): void {
+/** Size and modification time of a file as written (what the no-op shortcut compares). */
+export type FileStamp = [size: number, mtimeMs: number];
+
+function writeFd(path: string, content: string, durable: boolean): FileStamp {
   const fd = openSync(path, 'w');
   try {
     writeSync(fd, content);
     if (durable) fsyncSync(fd);
+    // Taken from the open file: cheaper than a stat of the path after the run, for every file written.
+    const st = fstatSync(fd);
+    return [st.size, st.mtimeMs];
   } finally {
     closeSync(fd);
   }
 }
 
 /** Write through a temporary file and rename: readers see the old bytes or the new, never half. */
-export function writeAtomic(path: string, content: string, durable = true): void {
+export function writeAtomic(path: string, content: string, durable = true): FileStamp {
   const tmp = `${path}.microgen-tmp-${process.pid}`;
-  writeFd(tmp, content, durable);
+  const stamp = writeFd(tmp, content, durable);
   renameSync(tmp, path);
+  return stamp;
 }
 
 /** A fresh file needs no temp: on failure the journal removes it whole. */
-export function writeNew(path: string, content: string): void {
-  writeFd(path, content, false);
+export function writeNew(path: string, content: string): FileStamp {
+  return writeFd(path, content, false);
+}
+
+/**
+ * `lstat` with a memory, for one run's look at the output folder before writing: each path is
+ * looked at once, and nothing under a missing folder at all (a cold generate into a new folder
+ * makes one system call here, not ~8,000 failing ones).
+ */
+export class PathProbe {
+  private readonly known = new Map<string, 'missing' | 'link' | 'dir' | 'other'>();
+  constructor(private readonly root: string) {}
+
+  kind(path: string): 'missing' | 'link' | 'dir' | 'other' {
+    let kind = this.known.get(path);
+    if (kind) return kind;
+    const parent = dirname(path);
+    if (path.length > this.root.length && parent !== path && this.kind(parent) === 'missing') kind = 'missing';
+    else {
+      try {
+        const st = lstatSync(path, { throwIfNoEntry: false });
+        kind = !st ? 'missing' : st.isSymbolicLink() ? 'link' : st.isDirectory() ? 'dir' : 'other';
+      } catch {
+        kind = 'missing'; // ENOTDIR: a file where a folder would be; the write reports it
+      }
+    }
+    this.known.set(path, kind);
+    return kind;
+  }
 }
 
 /** The folders `mkdir -p` would create for `file` under `root`, outermost first. */
-export function missingDirs(root: string, file: string): string[] {
+export function missingDirs(root: string, file: string, probe: PathProbe = new PathProbe(root)): string[] {
   const dirs: string[] = [];
   let dir = dirname(join(root, file));
-  while (dir.length > root.length && !existsSync(dir)) {
+  while (dir.length > root.length && probe.kind(dir) === 'missing') {
     dirs.unshift(dir);
     dir = dirname(dir);
   }
@@ -52,19 +86,13 @@ export function ensureDir(dir: string): void {
  * A planned path must not lead through a symbolic link: a link planted at
  * `services/user` would make microgen write outside the output folder.
  */
-export function linkOnTheWay(root: string, file: string, checked: Set<string> = new Set()): string | undefined {
-  const parts = file.split('/');
+export function linkOnTheWay(root: string, file: string, probe: PathProbe = new PathProbe(root)): string | undefined {
   let current = root;
-  for (const part of parts) {
+  for (const part of file.split('/')) {
     current = current + sep + part;
-    // Folders shared by many planned files are looked at once (pass the same `checked` set).
-    if (checked.has(current)) continue;
-    try {
-      if (lstatSync(current).isSymbolicLink()) return current;
-    } catch {
-      return undefined;
-    }
-    checked.add(current);
+    const kind = probe.kind(current);
+    if (kind === 'link') return current;
+    if (kind === 'missing') return undefined;
   }
   return undefined;
 }

@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, rmdirSync, unlinkSync, writ
 import { dirname, join } from 'node:path';
 import { contentHash } from './hash.js';
 import { MANIFEST_DIR, MANIFEST_PATH } from './manifest.js';
-import { ensureDir, missingDirs, readText, writeAtomic, writeNew } from './fsx.js';
+import { ensureDir, missingDirs, PathProbe, readText, writeAtomic, writeNew, type FileStamp } from './fsx.js';
 
 export const JOURNAL_DIR = `${MANIFEST_DIR}/journal`;
 
@@ -55,6 +55,7 @@ function begin(out: string, ops: readonly FileOp[], manifestText: string): Journ
   const entries: JournalEntry[] = [];
   const createdDirs = new Set<string>();
   const knownDirs = new Set<string>();
+  const probe = new PathProbe(out);
   for (const op of ops) {
     const before = op.before === undefined ? readText(join(out, op.path)) : (op.before ?? undefined);
     let backup: number | null = null;
@@ -65,7 +66,7 @@ function begin(out: string, ops: readonly FileOp[], manifestText: string): Journ
       const dir = dirname(op.path);
       if (!knownDirs.has(dir)) {
         knownDirs.add(dir);
-        for (const d of missingDirs(out, op.path)) createdDirs.add(d);
+        for (const d of missingDirs(out, op.path, probe)) createdDirs.add(d);
       }
     }
     entries.push({ path: op.path, backup });
@@ -136,8 +137,11 @@ export function recoverJournal(out: string): 'none' | 'rolled-back' | 'completed
   return 'rolled-back';
 }
 
-/** Applies `ops` and then writes the manifest, all or nothing. */
-export function applyOps(out: string, ops: readonly FileOp[], manifestText: string, seam?: CrashSeam): void {
+/**
+ * Applies `ops` and then writes the manifest, all or nothing. `stamps`, when given, receives
+ * the size and mtime of every file written (paths relative to `out`).
+ */
+export function applyOps(out: string, ops: readonly FileOp[], manifestText: string, seam?: CrashSeam, stamps?: Map<string, FileStamp>): void {
   const journal = begin(out, ops, manifestText);
   let done = 0;
   const madeDirs = new Set<string>();
@@ -158,12 +162,13 @@ export function applyOps(out: string, ops: readonly FileOp[], manifestText: stri
         ensureDir(dir);
         madeDirs.add(dir);
       }
-      if (journal.entries[i].backup === null) writeNew(target, op.content);
-      else writeAtomic(target, op.content, false);
+      const stamp = journal.entries[i].backup === null ? writeNew(target, op.content) : writeAtomic(target, op.content, false);
+      stamps?.set(op.path, stamp);
     }
     tick();
     ensureDir(join(out, MANIFEST_DIR));
-    writeAtomic(join(out, MANIFEST_PATH), manifestText, true);
+    const manifestStamp = writeAtomic(join(out, MANIFEST_PATH), manifestText, true); // the commit point
+    stamps?.set(MANIFEST_PATH, manifestStamp);
   } catch (err) {
     if (!(err instanceof SimulatedCrash && seam?.mode === 'hard')) {
       restore(out, journal);

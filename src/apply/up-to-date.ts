@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { readText, writeAtomic, ensureDir } from './fsx.js';
+import { readText, writeAtomic, ensureDir, type FileStamp } from './fsx.js';
 import { JOURNAL_DIR } from './journal.js';
 import { MANIFEST_DIR, MANIFEST_PATH } from './manifest.js';
 
@@ -40,7 +40,7 @@ export function fingerprint(specBytes: Uint8Array, specPathFromOut: string, id: 
   return createHash('sha256').update(id).update('\0').update(specPathFromOut).update('\0').update(specBytes).digest('hex');
 }
 
-function statOf(path: string): [number, number] | undefined {
+function statOf(path: string): FileStamp | undefined {
   try {
     const st = statSync(path);
     return [st.size, st.mtimeMs];
@@ -70,12 +70,15 @@ export function upToDate(outDir: string, print: string | undefined): number | un
   return paths.length - 1;
 }
 
-/** Records the state after a successful run: the files of `manifestText` (just committed) and the manifest itself. */
-export function recordUpToDate(outDir: string, print: string | undefined, manifestText: string): void {
+/**
+ * Records the state after a successful run: the files of `manifestText` (just committed) and the
+ * manifest itself. `written` has the stamps of files this run wrote; the others are looked at.
+ */
+export function recordUpToDate(outDir: string, print: string | undefined, manifestText: string, written: ReadonlyMap<string, FileStamp> = new Map()): void {
   if (!print) return;
-  const files: Record<string, [number, number]> = {};
+  const files: Record<string, FileStamp> = {};
   for (const p of [...Object.keys((JSON.parse(manifestText) as { files: object }).files), MANIFEST_PATH].sort()) {
-    const st = statOf(join(outDir, p));
+    const st = written.get(p) ?? statOf(join(outDir, p));
     if (!st) return; // a planned file is missing (a deleted user file): no shortcut next time
     files[p] = st;
   }

@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitError, UsageError } from './errors.js';
 import { processIo, type Io } from './io.js';
 import { VERSION } from './version.js';
+import { mark } from '../util/timings.js';
 
 type Register = (program: Command, io: Io, setExit: (code: number) => void) => void;
 
@@ -48,8 +49,10 @@ Examples:
 }
 
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  mark('node and microgen loaded');
   let code = 0;
   const program = await buildProgram(io, (c) => (code = c), argv);
+  mark('command line');
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;

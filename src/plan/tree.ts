@@ -65,6 +65,17 @@ export function assertSafePath(path: string): void {
   if (bad) throw new PlanError(`refusing to plan a file outside the output folder: ${JSON.stringify(path)}`);
 }
 
+/**
+ * V8 keeps a string built piece by piece (templates, `+=`) as a tree of its pieces until
+ * something reads it whole, and every young-generation GC copies each live piece. The plan
+ * holds ~1,700 files until they are written, so their pieces were most of what a cold generate's
+ * GC copied (~9 ms of 100 services). Converting to a number reads the string whole, which makes
+ * V8 flatten it in place; on other engines it is a failed number parse.
+ */
+function flatten(text: string): void {
+  Number(text);
+}
+
 export class VirtualTree {
   private readonly files = new Map<string, PlannedFile>();
 
@@ -72,6 +83,7 @@ export class VirtualTree {
     assertSafePath(file.path);
     const existing = this.files.get(file.path);
     if (existing) throw new PlanError(`two generators want ${file.path} (${existing.key} and ${file.key})`);
+    flatten(file.content);
     this.files.set(file.path, file);
   }
 

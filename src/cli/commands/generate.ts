@@ -4,6 +4,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { FileStamp } from '../../apply/fsx.js';
 import { ManifestError } from '../../apply/manifest.js';
 import type { Action } from '../../apply/reconcile.js';
 import { fingerprint, recordUpToDate, upToDate } from '../../apply/up-to-date.js';
@@ -14,6 +15,7 @@ import { ExitError, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { readSpecBytes, resolveSpec, type SpecFile } from '../spec-file.js';
 import { VERSION } from '../version.js';
+import { mark } from '../../util/timings.js';
 
 interface CommonOptions {
   out?: string;
@@ -132,9 +134,9 @@ export async function runGenerate(io: Io, specArg: string | undefined, opts: Com
   if (opts.dryRun) {
     if (opts.json) io.out(`${JSON.stringify({ actions: noisy.map((a) => ({ kind: a.kind, path: a.path })), conflicts: conflictsOf(actions).length }, null, 2)}\n`);
     else {
-      for (const a of noisy) io.out(`${VERB[a.kind].padEnd(8)} ${describe(a)}\n`);
-      for (const a of noisy) if (changesDisk(a) || a.kind === 'conflict') io.out(actionDiff(a));
-      io.out(`dry run: ${summary(actions) || 'nothing to do'}; nothing was written\n`);
+      const listing = noisy.map((a) => `${VERB[a.kind].padEnd(8)} ${describe(a)}\n`);
+      const diffs = noisy.filter((a) => changesDisk(a) || a.kind === 'conflict').map(actionDiff);
+      io.out(`${listing.join('')}${diffs.join('')}dry run: ${summary(actions) || 'nothing to do'}; nothing was written\n`);
     }
     return conflictsOf(actions).length ? 1 : 0;
   }
@@ -143,8 +145,10 @@ export async function runGenerate(io: Io, specArg: string | undefined, opts: Com
     return 1;
   }
   try {
-    applyPlan(outDir, actions, result.manifestText, result.manifestChanged);
-    recordUpToDate(outDir, t.print, result.manifestText);
+    const written = new Map<string, FileStamp>();
+    applyPlan(outDir, actions, result.manifestText, result.manifestChanged, undefined, written);
+    recordUpToDate(outDir, t.print, result.manifestText, written);
+    mark('record no-op cache');
   } catch (err) {
     if (err instanceof ApplyRefused) throw new UsageError(err.message);
     throw new Error(`generation failed and was rolled back; nothing changed: ${(err as Error).message}`);
@@ -153,8 +157,10 @@ export async function runGenerate(io: Io, specArg: string | undefined, opts: Com
     io.out(`${JSON.stringify({ actions: actions.map((a) => ({ kind: a.kind, path: a.path })) }, null, 2)}\n`);
     return 0;
   }
-  for (const a of noisy) io.out(`  ${(a.kind === 'delete' ? io.paint.red : a.kind.startsWith('orphan') ? io.paint.yellow : io.paint.green)(VERB[a.kind].padEnd(7))} ${describe(a)}\n`);
-  io.out(`${io.paint.green('✓')} ${result.model.name}: ${summary(actions) || 'nothing to do'}\n`);
+  // One write, not one per file: on a pipe each write is a system call (~1,700 on a cold generate of 100 services).
+  const lines = noisy.map((a) => `  ${(a.kind === 'delete' ? io.paint.red : a.kind.startsWith('orphan') ? io.paint.yellow : io.paint.green)(VERB[a.kind].padEnd(7))} ${describe(a)}\n`);
+  io.out(`${lines.join('')}${io.paint.green('✓')} ${result.model.name}: ${summary(actions) || 'nothing to do'}\n`);
+  mark('report');
   return 0;
 }
 
@@ -176,8 +182,8 @@ export async function runCheck(io: Io, specArg: string | undefined, opts: Common
     io.out(`${io.paint.green('✓')} generated code is in sync with the spec (${result.tree.size} files)\n`);
     return 0;
   }
-  for (const a of stale) io.out(`${io.paint.red('stale')} ${a.kind === 'conflict' ? describe(a) : `${a.path} (would ${VERB[a.kind]})`}\n`);
-  for (const a of stale) io.out(actionDiff(a));
+  const listing = stale.map((a) => `${io.paint.red('stale')} ${a.kind === 'conflict' ? describe(a) : `${a.path} (would ${VERB[a.kind]})`}\n`);
+  io.out(`${listing.join('')}${stale.map(actionDiff).join('')}`);
   io.out(`\n${stale.length} file${stale.length === 1 ? '' : 's'} out of sync with the spec: run \`microgen generate\` and commit the result\n`);
   return 1;
 }

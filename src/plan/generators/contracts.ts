@@ -5,7 +5,7 @@
  * method per operation/subscription, the user's classes implement them, and `tsc` reports
  * whatever is missing or stale).
  */
-import { eventMatches, pascalCase } from '../../model/names.js';
+import { pascalCase } from '../../model/names.js';
 import { walkType } from '../../model/type-string.js';
 import type { EventDef, NamedSchema, Operation, Service, Subscription, SystemModel, TypeRef } from '../../model/types.js';
 import { render } from '../../render/templates.js';
@@ -69,7 +69,9 @@ function serviceEvents(model: SystemModel, service: Service): EventDef[] {
 }
 
 function handlerView(model: SystemModel, sub: Subscription) {
-  const events = model.events.filter((e) => eventMatches(sub.event, e.name));
+  // The model already matched the pattern against every event (sub.matches); keep model order.
+  const matched = new Set(sub.matches);
+  const events = model.events.filter((e) => matched.has(e.name));
   return {
     name: sub.handler,
     pattern: sub.event,
