@@ -4,15 +4,18 @@
 // generate` ~50 ms faster than resolving, reading and compiling ~90 ES modules. Without a
 // bundle, or with one older than the last `tsc` (a stale bundle would shadow new code), the
 // CLI runs from dist/cli/main.js as compiled.
-import { readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import vm from 'node:vm';
+//
+// CommonJS (bin/package.json), like the bin: Node starts a CommonJS entry a few ms sooner.
+'use strict';
+const { readFileSync, statSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const { join } = require('node:path');
+const { pathToFileURL } = require('node:url');
+const vm = require('node:vm');
 
-const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
-export const BUNDLE = join(DIST, 'microgen.cjs');
-export const CODE_CACHE = join(DIST, 'microgen.cache');
+const DIST = join(__dirname, '..', 'dist');
+const BUNDLE = join(DIST, 'microgen.cjs');
+const CODE_CACHE = join(DIST, 'microgen.cache');
 
 function bundleIsCurrent() {
   try {
@@ -26,8 +29,8 @@ function bundleIsCurrent() {
  * `{ main }` of the CLI, and the compiled bundle's `script` (undefined when running unbundled)
  * from which scripts/code-cache.js takes the code cache. `useCache: false` compiles afresh.
  */
-export async function loadCli({ useCache = true } = {}) {
-  if (!bundleIsCurrent()) return { main: (await import('../dist/cli/main.js')).main, script: undefined };
+async function loadCli({ useCache = true } = {}) {
+  if (!bundleIsCurrent()) return { main: (await import(pathToFileURL(join(DIST, 'cli', 'main.js')).href)).main, script: undefined };
   let cachedData;
   if (useCache) {
     try {
@@ -37,11 +40,13 @@ export async function loadCli({ useCache = true } = {}) {
     }
   }
   // The CommonJS wrapper, plus one parameter: dynamic import() of packages (ts-morph, the Graphviz
-  // WebAssembly) runs from this ES module, because a vm.Script has no module loader of its own.
+  // WebAssembly) runs from this module, because a vm.Script has no module loader of its own.
   // V8 checks the cache against the source and its own version, and ignores a cache that does not fit.
   const wrapped = `(function (exports, require, module, __filename, __dirname, __microgenImport) {${readFileSync(BUNDLE, 'utf8')}\n})`;
   const script = new vm.Script(wrapped, { filename: BUNDLE, cachedData });
-  const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, DIST, (specifier) => import(specifier));
-  return { main: module.exports.main, script };
+  const bundle = { exports: {} };
+  script.runInThisContext()(bundle.exports, createRequire(BUNDLE), bundle, BUNDLE, DIST, (specifier) => import(specifier));
+  return { main: bundle.exports.main, script };
 }
+
+module.exports = { BUNDLE, CODE_CACHE, loadCli };

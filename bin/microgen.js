@@ -1,5 +1,9 @@
 #!/usr/bin/env node
-import { loadCli } from './load-cli.js';
+'use strict';
+const { loadCli } = require('./load-cli.js');
 
-const { main } = await loadCli();
-process.exitCode = await main(process.argv.slice(2));
+loadCli()
+  .then(({ main }) => main(process.argv.slice(2)))
+  .then((code) => {
+    process.exitCode = code;
+  });

@@ -49,6 +49,8 @@ const result = await build({
   format: 'cjs',
   target: 'node20',
   plugins: [asInDist],
+  // Release-only choices in the sources test `typeof MICROGEN_BUNDLE` (src/model/build.ts).
+  define: { MICROGEN_BUNDLE: 'true' },
   logLevel: 'warning',
   metafile: Boolean(process.env.BUNDLE_META),
   banner: {

@@ -218,8 +218,21 @@ function resolveRef(node: SchemaNode, root: SchemaNode): SchemaNode {
 }
 
 /** Does the JSON Schema accept the data? (No messages, no positions: the fast path's question.) */
+let check: ValidateFunction | undefined;
+
+/**
+ * Valid or not, without messages: the build's first-error validator (scripts/compile-schema.js),
+ * which makes no error objects; from sources, the full one (the answer is the same).
+ */
 export function acceptsSchema(data: unknown): boolean {
-  return validator()(data) === true;
+  if (!check) {
+    try {
+      check = require('./schema-check.cjs') as ValidateFunction;
+    } catch {
+      check = validator();
+    }
+  }
+  return check(data) === true;
 }
 
 export function validateSchema(source: SpecSource): Diagnostic[] {

@@ -97,15 +97,23 @@ function decode(file: string, bytes: Uint8Array): { text: string } | { diagnosti
 }
 
 function depthOf(value: unknown): number {
-  // Iterative so a hostile document cannot overflow the stack here.
+  // Iterative so a hostile document cannot overflow the stack here; only maps and lists are
+  // pushed (two parallel stacks, no pair per value: this walks every node of a large spec).
+  if (value === null || typeof value !== 'object') return 0;
   let max = 0;
-  const stack: Array<[unknown, number]> = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, d] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
+  const nodes: object[] = [value];
+  const depths: number[] = [1];
+  while (nodes.length > 0) {
+    const v = nodes.pop()!;
+    const d = depths.pop()!;
     if (d > max) max = d;
     if (max > MAX_DEPTH) return max;
-    for (const child of Object.values(v as object)) stack.push([child, d + 1]);
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (child !== null && typeof child === 'object') {
+        nodes.push(child as object);
+        depths.push(d + 1);
+      }
+    }
   }
   return max;
 }
