@@ -126,27 +126,46 @@ function depthOf(value: unknown): number {
 const NEEDS_FULL_PARSER = /(?:^|[\s,[{])[&*!]|<<|^%|^\s*\?(?:\s|$)|[}\]"']#|[,{]\s*:|\d[eE][-+]?\d/m;
 
 /**
- * js-yaml lets a quoted scalar or a flow collection run on over less-indented lines where
- * `yaml` reports an error; so a line that leaves a quote or a bracket open (a multi-line or
- * broken string or flow map, or just an apostrophe) takes the full parser.
+ * One pass over the lines for the fast path.
+ *
+ * `unbalanced`: js-yaml lets a quoted scalar or a flow collection run on over less-indented
+ * lines where `yaml` reports an error; so a line that leaves a quote or a bracket open (a
+ * multi-line or broken string or flow map, or just an apostrophe) takes the full parser.
+ *
+ * `depthBound`: how deeply the data can nest at most, so that the exact walk (depthOf) is
+ * needed only for unusual texts. On the fast path there are no aliases, complex keys or
+ * multi-line flow collections, so a collection nests in its parent only by indentation (a block
+ * mapping's child starts further right; a block sequence may start at its key's column: two
+ * levels per column), by `- ` on the line (a sequence, and a compact mapping in it), or by
+ * brackets within the line. Counted generously: the bound only has to be an upper one.
  */
-function unbalancedLine(line: string): boolean {
-  let quote: "'" | '"' | undefined;
-  let depth = 0;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quote === undefined) {
-      if (ch === '#' && (i === 0 || /\s/.test(line[i - 1]))) break; // a comment: its apostrophes do not count
-      if (ch === "'" || ch === '"') quote = ch;
-      else if (ch === '{' || ch === '[') depth++;
-      else if (ch === '}' || ch === ']') depth--;
-    } else if (quote === '"' && ch === '\\') {
-      i++;
-    } else if (ch === quote) {
-      quote = undefined;
+function scanLines(text: string): { unbalanced: boolean; depthBound: number } {
+  let depthBound = 0;
+  for (const line of text.split('\n')) {
+    let quote: "'" | '"' | undefined;
+    let depth = 0;
+    let deepest = 0;
+    let dashes = 0;
+    let indent = 0;
+    while (line.charCodeAt(indent) === 32) indent++;
+    for (let i = indent; i < line.length; i++) {
+      const ch = line[i];
+      if (quote === undefined) {
+        if (ch === '#' && (i === 0 || /\s/.test(line[i - 1]))) break; // a comment: its apostrophes do not count
+        if (ch === "'" || ch === '"') quote = ch;
+        else if (ch === '{' || ch === '[') deepest = Math.max(deepest, ++depth);
+        else if (ch === '}' || ch === ']') depth--;
+        else if (ch === '-') dashes++;
+      } else if (quote === '"' && ch === '\\') {
+        i++;
+      } else if (ch === quote) {
+        quote = undefined;
+      }
     }
+    if (quote !== undefined || depth !== 0) return { unbalanced: true, depthBound: Infinity };
+    depthBound = Math.max(depthBound, 2 * (indent + 1) + 3 * dashes + deepest + 2);
   }
-  return quote !== undefined || depth !== 0;
+  return { unbalanced: false, depthBound };
 }
 
 /**
@@ -154,12 +173,15 @@ function unbalancedLine(line: string): boolean {
  * than a plain reader: 500 services take 400 ms to parse. A clean spec needs no positions, so
  * the data is read with js-yaml (core schema, like `yaml`'s YAML 1.2 default) and the Document
  * is built only when something asks for positions (a diagnostic) or edits. Anything unusual,
- * and any error, goes to the full parser, which produces the diagnostics.
+ * and any error, goes to the full parser, which produces the diagnostics. `shallow`: the text
+ * cannot nest deeper than MAX_DEPTH.
  */
-export function readFast(text: string): { data: unknown } | undefined {
-  if (NEEDS_FULL_PARSER.test(text) || text.split('\n').some(unbalancedLine)) return undefined;
+export function readFast(text: string): { data: unknown; shallow: boolean } | undefined {
+  if (NEEDS_FULL_PARSER.test(text)) return undefined;
+  const lines = scanLines(text);
+  if (lines.unbalanced) return undefined;
   try {
-    return { data: loadYaml(text, { schema: CORE_SCHEMA, json: false }) };
+    return { data: loadYaml(text, { schema: CORE_SCHEMA, json: false }), shallow: lines.depthBound <= MAX_DEPTH };
   } catch {
     return undefined;
   }
@@ -173,7 +195,7 @@ export function readFast(text: string): { data: unknown } | undefined {
 export function parseSpecText(file: string, text: string, options: { full?: boolean } = {}): LoadResult {
   if (isBlank(text)) return { ok: false, diagnostics: [emptyFile(file)] };
   const fast = options.full ? undefined : readFast(text);
-  if (fast && fast.data !== null && typeof fast.data === 'object' && depthOf(fast.data) <= MAX_DEPTH) {
+  if (fast && fast.data !== null && typeof fast.data === 'object' && (fast.shallow || depthOf(fast.data) <= MAX_DEPTH)) {
     let full: ReturnType<typeof readDocument> | undefined;
     const parseFull = () => (full ??= readDocument(text));
     const source: SpecSource = {

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseWithDocument, readFast } from '../../src/spec/source.js';
+import { dump } from 'js-yaml';
+import { MAX_DEPTH, parseWithDocument, readFast } from '../../src/spec/source.js';
 import { ROOT } from '../helpers/system.js';
 
 const SHOP = readFileSync(join(ROOT, 'examples/shop/microgen.yaml'), 'utf8');
@@ -72,5 +73,36 @@ describe('fast YAML path', () => {
 
   it('sends anchors, aliases, tags and merge keys to the full parser', () => {
     for (const text of ['a: &x 1\nb: *x\n', 'a: !!str 1\n', '<<: {a: 1}\n', '%YAML 1.2\n---\na: 1\n', '? a\n: 1\n']) expect(readFast(text), text).toBeUndefined();
+  });
+});
+
+describe('the fast path’s nesting bound', () => {
+  const depth = (v: unknown): number => (v !== null && typeof v === 'object' ? 1 + Math.max(0, ...Object.values(v).map(depth)) : 0);
+  // Nested maps and lists, 40 to 90 levels deep, written by js-yaml in block, flow and mixed styles.
+  const nested = fc.letrec((tie) => ({
+    node: fc.oneof({ depthSize: 'small' }, fc.integer(), fc.string({ maxLength: 3 }), tie('map'), tie('list')),
+    map: fc.dictionary(fc.string({ minLength: 1, maxLength: 3 }), tie('node'), { minKeys: 1, maxKeys: 2 }),
+    list: fc.array(tie('node'), { minLength: 1, maxLength: 2 }),
+  })).node;
+  const chain = fc.tuple(fc.integer({ min: 40, max: 90 }), fc.array(fc.boolean(), { minLength: 90, maxLength: 90 }), nested).map(([n, kinds, leaf]) => {
+    let v: unknown = leaf;
+    for (let i = 0; i < n; i++) v = kinds[i] ? { k: v } : [v];
+    return v;
+  });
+
+  it('is never below the real depth, so a shallow verdict is safe', () => {
+    fc.assert(
+      fc.property(chain, fc.integer({ min: -1, max: 30 }), (data, flowLevel) => {
+        const text = dump(data, { flowLevel, lineWidth: -1 });
+        const fast = readFast(text);
+        if (fast?.shallow) expect(depth(fast.data)).toBeLessThanOrEqual(MAX_DEPTH);
+        if (fast) expect(depth(fast.data)).toBe(depth(data));
+      }),
+      { numRuns: 300, seed: 7 },
+    );
+  });
+
+  it('calls the shop shallow, so its lint skips the exact walk', () => {
+    expect(readFast(SHOP)?.shallow).toBe(true);
   });
 });
