@@ -13,7 +13,7 @@ import { makeSpec } from './make-spec.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'bin', 'microgen.js');
 const sizes = (process.env.BENCH_SIZES ?? '10,100,500').split(',').map(Number);
-const runs = Number(process.env.BENCH_RUNS ?? 5);
+const runs = Number(process.env.BENCH_RUNS ?? 9);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 function wall(args, opts = {}) {
