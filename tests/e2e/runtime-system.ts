@@ -38,6 +38,17 @@ export class Operations extends OperationHandlers {
 }
 `;
 
+const SESSIONS = `import { OperationHandlers } from '../generated/operations.js';
+import type * as Op from '../generated/operations.js';
+
+export class Operations extends OperationHandlers {
+  override async hit(request: Op.HitRequest): Promise<Op.HitReply> {
+    const count = await this.ctx.db.incr(\`hits:\${request.params.key}\`);
+    return { status: 200, body: { count } };
+  }
+}
+`;
+
 const FRONT = `import { OperationHandlers } from '../generated/operations.js';
 import type * as Op from '../generated/operations.js';
 
@@ -91,6 +102,7 @@ export function runtimeSystem(): Promise<string> {
     const write = (service: string, file: string, text: string) => writeFileSync(join(dir, 'services', service, 'src/handlers', file), text);
     write('catalog', 'operations.ts', CATALOG);
     write('accounts', 'operations.ts', ACCOUNTS);
+    write('sessions', 'operations.ts', SESSIONS);
     write('front', 'operations.ts', FRONT);
     write('front', 'fallbacks.ts', FRONT_FALLBACKS);
     const build = buildSystem(dir);
