@@ -3,47 +3,22 @@
 // written by hand with Fastify (same JSON Schemas, same logger level, same process settings),
 // both measured with autocannon on 127.0.0.1. Prints both and the ratio (target ≥ 90%).
 // Run `npm run build` first. The generated system's dependencies are installed once under
-// .e2e/installs/ (shared with the end-to-end tests: same key, same layout).
+// .e2e/installs/ (scripts/shared-install.js, shared with the end-to-end tests).
 // Settings: BENCH_SECONDS per run (2), BENCH_ROUNDS runs per server (10), BENCH_CONNECTIONS (20),
 // LOG_LEVEL (warn: no per-request log lines on either side). Exit code 1 below the target.
 import { execFileSync, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { linkInstall } from '../scripts/shared-install.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const seconds = Number(process.env.BENCH_SECONDS ?? 2);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
 const logLevel = process.env.LOG_LEVEL ?? 'warn';
-
-function packageJsons(dir) {
-  const out = ['package.json'];
-  for (const name of readdirSync(join(dir, 'services'))) if (existsSync(join(dir, 'services', name, 'package.json'))) out.push(`services/${name}/package.json`);
-  return out.sort();
-}
-
-/** Same scheme as tests/helpers/system.ts linkInstall (without its cross-process lock). */
-function linkInstall(dir) {
-  const files = packageJsons(dir);
-  const hash = createHash('sha256');
-  for (const f of files) hash.update(f).update(readFileSync(join(dir, f)));
-  const install = join(root, '.e2e', 'installs', hash.digest('hex').slice(0, 16));
-  if (!existsSync(join(install, '.done'))) {
-    rmSync(install, { recursive: true, force: true });
-    for (const f of files) {
-      mkdirSync(dirname(join(install, f)), { recursive: true });
-      copyFileSync(join(dir, f), join(install, f));
-    }
-    console.error('installing the generated system’s dependencies (once)…');
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: install, stdio: 'inherit' });
-    writeFileSync(join(install, '.done'), '');
-  }
-  symlinkSync(join(install, 'node_modules'), join(dir, 'node_modules'), 'dir');
-}
 
 async function freePort() {
   const server = createServer();
@@ -91,7 +66,7 @@ const work = mkdtempSync(join(root, '.e2e', 'bench-http-'));
 try {
   execFileSync(process.execPath, [join(root, 'bin', 'microgen.js'), 'generate', join(root, 'bench', 'http', 'spec.yaml'), '--out', work], { stdio: 'pipe' });
   writeFileSync(join(work, 'services', 'items', 'src', 'handlers', 'operations.ts'), readFileSync(join(root, 'bench', 'http', 'handler.ts.txt')));
-  linkInstall(work);
+  linkInstall(work, { onInstall: () => console.error('installing the generated system’s dependencies (once)…') });
   execFileSync(process.execPath, [join(work, 'node_modules', 'typescript', 'bin', 'tsc'), '-b'], { cwd: work, stdio: 'inherit' });
   copyFileSync(join(root, 'bench', 'http', 'hand-written.mjs'), join(work, 'services', 'items', 'hand-written.mjs'));
 
