@@ -30,6 +30,8 @@ function bundleIsCurrent() {
  * from which scripts/code-cache.js takes the code cache. `useCache: false` compiles afresh.
  */
 async function loadCli({ useCache = true } = {}) {
+  // Stack traces for `--debug` through the bundle's source map (dist/microgen.cjs.map → src/*.ts).
+  if (process.argv.includes('--debug')) process.setSourceMapsEnabled(true);
   if (!bundleIsCurrent()) return { main: (await import(pathToFileURL(join(DIST, 'cli', 'main.js')).href)).main, script: undefined };
   let cachedData;
   if (useCache) {

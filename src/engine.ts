@@ -5,7 +5,7 @@
  */
 import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import { createRequire } from 'node:module';
-import { linkOnTheWay, PathProbe, readText, type FileStamp } from './apply/fsx.js';
+import { ensureDir, linkOnTheWay, PathProbe, readText, type FileStamp } from './apply/fsx.js';
 import { applyOps, recoverJournal, type CrashSeam, type FileOp } from './apply/journal.js';
 import { MANIFEST_PATH, readManifest, serializeManifest } from './apply/manifest.js';
 import { changesDisk, nextManifest, reconcile, type Action } from './apply/reconcile.js';
@@ -94,6 +94,12 @@ export function applyPlan(outDir: string, actions: readonly Action[], manifestTe
   // A run that changes nothing writes nothing, not even the manifest: mtimes stay as they were.
   if (ops.length === 0 && !manifestChanged) return ops;
   mark('check paths');
+  try {
+    ensureDir(outDir);
+  } catch (err) {
+    // A file, a broken link or a read-only place where the folder must be: a bad --out, not a failed run.
+    throw new ApplyRefused(`cannot create the output folder ${outDir}: ${(err as Error).message}`);
+  }
   applyOps(outDir, ops, manifestText, seam, stamps);
   mark('write');
   return ops;

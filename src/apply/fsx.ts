@@ -1,6 +1,6 @@
 /** Small file-system helpers with the durability the applier needs. */
-import { closeSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { dirname, join, sep } from 'node:path';
+import { closeSync, existsSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
 
 export function readText(path: string): string | undefined {
   try {
@@ -78,8 +78,28 @@ export function missingDirs(root: string, file: string, probe: PathProbe = new P
   return dirs;
 }
 
+/**
+ * `mkdir -p`, without Node's recursive mkdir: that one loops forever when a parent exists but
+ * cannot hold children (a path under /proc, a dangling symbolic link: mkdir answers ENOENT, the
+ * parent EEXIST, and round again). Here each missing folder is made once, outermost first, and
+ * the first error is thrown.
+ */
 export function ensureDir(dir: string): void {
-  mkdirSync(dir, { recursive: true });
+  const missing: string[] = [];
+  for (let d = resolve(dir); !existsSync(d); ) {
+    missing.push(d);
+    const parent = dirname(d);
+    if (parent === d) break;
+    d = parent;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d);
+    } catch (err) {
+      // Made meanwhile by someone else is fine; anything else (a file, a dangling link) is not.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(d, { throwIfNoEntry: false })?.isDirectory()) throw err;
+    }
+  }
 }
 
 /**

@@ -9,7 +9,7 @@
  * behind; the next microgen run finds it and either finishes the commit (the new manifest
  * is already in place) or restores the old tree.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { contentHash } from './hash.js';
 import { MANIFEST_DIR, MANIFEST_PATH } from './manifest.js';
@@ -50,7 +50,7 @@ const backupPath = (out: string, i: number) => join(out, JOURNAL_DIR, `backup-${
 
 function begin(out: string, ops: readonly FileOp[], manifestText: string): JournalFile {
   rmSync(join(out, JOURNAL_DIR), { recursive: true, force: true });
-  mkdirSync(join(out, JOURNAL_DIR), { recursive: true });
+  ensureDir(join(out, JOURNAL_DIR));
   let n = 0;
   const entries: JournalEntry[] = [];
   const createdDirs = new Set<string>();

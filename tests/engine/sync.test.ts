@@ -261,3 +261,23 @@ describe('check', () => {
     expect(run.stderr).toMatch(/^error: cannot read .*nope\.yaml: no such file\n$/);
   });
 });
+
+describe('an output folder that cannot be made', () => {
+  // Node's recursive mkdir loops forever on these (mkdir: ENOENT, parent: EEXIST, again);
+  // microgen must answer at once, name the path, and leave everything as it was.
+  const cases: [string, () => string][] = [
+    ['under a dangling symbolic link', () => (symlinkSync(join(dir, 'nowhere'), join(dir, 'link')), join(dir, 'link', 'out'))],
+    ['under a regular file', () => (writeFileSync(join(dir, 'plain'), 'x'), join(dir, 'plain', 'out'))],
+    ...(process.platform === 'linux' ? ([['under /proc', () => '/proc/microgen-test/out']] as [string, () => string][]) : []),
+  ];
+  for (const [name, target] of cases) {
+    it(`refuses with exit 2, naming the folder, writing nothing: ${name}`, async () => {
+      const out = target();
+      const before = readTree(dir);
+      const run = await generate('--out', out);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`cannot create the output folder ${out}: E`);
+      expect(readTree(dir)).toEqual(before);
+    }, 10_000);
+  }
+});

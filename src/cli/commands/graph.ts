@@ -1,5 +1,6 @@
 /** `microgen graph [SPEC] [--format mermaid|dot|svg] [--out FILE]`: the architecture diagram. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { ensureDir } from '../../apply/fsx.js';
 import { dirname, extname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatText } from '../../diagnostics/format/text.js';
@@ -37,7 +38,7 @@ export function loadModel(io: Io, arg: string | undefined): SystemModel {
 export function writeOutput(io: Io, out: string, text: string): string {
   const path = resolve(io.cwd, out);
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    ensureDir(dirname(path));
     writeFileSync(path, text);
   } catch (err) {
     throw new UsageError(`cannot write ${out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);

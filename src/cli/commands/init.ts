@@ -2,7 +2,8 @@
  * `microgen init [DIR] [--name N] [--example minimal|shop] [--yes] [--force]`: start a project
  * from a shipped example (src/edit/init.ts), generate it, and say what to do next.
  */
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { ensureDir } from '../../apply/fsx.js';
 import { basename, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { EXAMPLES, exampleText, initSpecText, schemaModelinePath, type ExampleName } from '../../edit/init.js';
@@ -68,7 +69,7 @@ export async function runInit(io: Io, dirArg: string | undefined, opts: InitOpti
 
   const specPath = join(dir, 'microgen.yaml');
   const text = initSpecText(exampleText(example), { name, schemaPath: schemaModelinePath(dir) });
-  mkdirSync(dir, { recursive: true });
+  ensureDir(dir);
   writeFileAtomic(specPath, text);
   io.out(`${io.paint.green('✓')} wrote ${join(shown, 'microgen.yaml')} (system ${name}, from the ${example} example)\n`);
   if (opts.generate === false) return 0;
