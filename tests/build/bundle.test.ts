@@ -40,8 +40,9 @@ describe('the built CLI', () => {
 
 describe('bin/load-cli.js', () => {
   /** A package with the real loader and a dist/ whose two entry points say which one ran. */
-  function fakePackage(bundleAge: 'newer' | 'older'): string {
+  function fakePackage(bundleAge: 'newer' | 'older', layout: 'checkout' | 'installed' = 'checkout'): string {
     const pkg = mkdtempSync(join(tmpdir(), 'microgen-loader-'));
+    if (layout === 'checkout') mkdirSync(join(pkg, 'src'));
     cpSync(join(ROOT, 'bin'), join(pkg, 'bin'), { recursive: true });
     writeFileSync(join(pkg, 'package.json'), '{ "type": "module" }\n');
     mkdirSync(join(pkg, 'dist/cli'), { recursive: true });
@@ -67,6 +68,10 @@ describe('bin/load-cli.js', () => {
 
   it('runs dist/cli/main.js when `tsc` wrote it after the bundle was built', () => {
     expect(runBin(fakePackage('older'))).toEqual({ out: 'unbundled\n', code: 0 });
+  });
+
+  it('in an installed package (no src/), runs the bundle whatever order unpacking gave the mtimes', () => {
+    expect(runBin(fakePackage('older', 'installed'))).toEqual({ out: 'bundled\n', code: 3 });
   });
 
   it('runs the bundle without a code cache, and ignores a cache that does not fit', () => {
