@@ -139,6 +139,8 @@ const NEEDS_FULL_PARSER = /(?:^|[\s,[{])[&*!]|<<|^%|^\s*\?(?:\s|$)|[}\]"']#|[,{]
  * levels per column), by `- ` on the line (a sequence, and a compact mapping in it), or by
  * brackets within the line. Counted generously: the bound only has to be an upper one.
  */
+const SCANNED = /['"{}[\]#-]/;
+
 function scanLines(text: string): { unbalanced: boolean; depthBound: number } {
   let depthBound = 0;
   for (const line of text.split('\n')) {
@@ -148,7 +150,9 @@ function scanLines(text: string): { unbalanced: boolean; depthBound: number } {
     let dashes = 0;
     let indent = 0;
     while (line.charCodeAt(indent) === 32) indent++;
-    for (let i = indent; i < line.length; i++) {
+    // Most lines hold none of the characters looked at below: a native search skips them.
+    const plain = !SCANNED.test(line);
+    for (let i = plain ? line.length : indent; i < line.length; i++) {
       const ch = line[i];
       if (quote === undefined) {
         if (ch === '#' && (i === 0 || /\s/.test(line[i - 1]))) break; // a comment: its apostrophes do not count
