@@ -30,27 +30,38 @@ function scalar(value: unknown): string {
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+/** A map or list with something in it (without building a key array per value: this runs for every node). */
+function hasEntries(v: unknown): boolean {
+  if (Array.isArray(v)) return v.length > 0;
+  if (v === null || typeof v !== 'object') return false;
+  for (const _ in v) return true;
+  return false;
+}
+
 function emit(value: unknown, indent: string, out: string[]): void {
+  const inner = `${indent}  `;
   if (Array.isArray(value)) {
     for (const item of value) {
-      if (isObject(item) && Object.keys(item).length > 0) {
+      if (isObject(item) && hasEntries(item)) {
         const lines: string[] = [];
-        emit(item, `${indent}  `, lines);
+        emit(item, inner, lines);
         // The first key goes on the dash's line.
-        out.push(`${indent}- ${lines[0].slice(indent.length + 2)}`, ...lines.slice(1));
+        out.push(`${indent}- ${lines[0].slice(inner.length)}`, ...lines.slice(1));
       } else if (Array.isArray(item) && item.length > 0) {
         out.push(`${indent}-`);
-        emit(item, `${indent}  `, out);
+        emit(item, inner, out);
       } else {
         out.push(`${indent}- ${inline(item)}`);
       }
     }
     return;
   }
-  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    if ((isObject(v) && Object.keys(v).length > 0) || (Array.isArray(v) && v.length > 0)) {
+  const map = value as Record<string, unknown>;
+  for (const key in map) {
+    const v = map[key];
+    if (hasEntries(v)) {
       out.push(`${indent}${keyText(key)}:`);
-      emit(v, Array.isArray(v) ? `${indent}  ` : `${indent}  `, out);
+      emit(v, inner, out);
     } else {
       out.push(`${indent}${keyText(key)}: ${inline(v)}`);
     }
@@ -66,7 +77,7 @@ function inline(value: unknown): string {
 /** YAML text of a JSON value, ending with a newline. */
 export function toYaml(value: unknown): string {
   if (!isObject(value) && !Array.isArray(value)) return `${scalar(value)}\n`;
-  if ((isObject(value) && Object.keys(value).length === 0) || (Array.isArray(value) && value.length === 0)) return `${inline(value)}\n`;
+  if (!hasEntries(value)) return `${inline(value)}\n`;
   const out: string[] = [];
   emit(value, '', out);
   return `${out.join('\n')}\n`;

@@ -27,7 +27,9 @@ function fastifyRefs(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(fastifyRefs);
   if (!value || typeof value !== 'object') return value;
   const out: JsonSchema = {};
-  for (const [k, v] of Object.entries(value)) {
+  const map = value as Record<string, unknown>;
+  for (const k in map) {
+    const v = map[k];
     out[k] = k === '$ref' && typeof v === 'string' && v.startsWith(COMPONENTS_PREFIX) ? `${v.slice(COMPONENTS_PREFIX.length)}#` : fastifyRefs(v);
   }
   return out;
