@@ -9,6 +9,7 @@
 // - `import('package')` goes through the loader's ES module, for packages left out below.
 // Left out: what only rarer paths load (ts-morph for stubs, Graphviz for SVG, plop's prompts,
 // `yaml` for diagnostics and edits, `diff`, ajv's compiler) and is big.
+// BUNDLE_META=1 prints the 25 biggest inputs of the bundle (to see what it carries).
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
