@@ -1,11 +1,17 @@
 #!/usr/bin/env node
 // Precompiles templates/**/*.hbs into dist/render/templates.precompiled.cjs at build time, with
 // a hash of their sources: src/render/templates.ts uses the precompiled set only while the
-// sources are unchanged.
+// sources are unchanged. Two forms per template: Handlebars' own specification, and, for the
+// templates inside src/render/fast-template.ts's subset, a plain function (null otherwise).
 import { writeFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
-import { COMPILE_OPTIONS, sourcesHash, templateSources } from '../dist/render/templates.js';
+import { COMPILE_OPTIONS, fastSources, sourcesHash, templateSources } from '../dist/render/templates.js';
 
 const entries = templateSources().map(([name, source]) => `  ${JSON.stringify(name)}: ${Handlebars.precompile(source, COMPILE_OPTIONS)}`);
-const text = `// Built from templates/ by scripts/precompile-templates.js.\nmodule.exports = {\n sourceHash: ${JSON.stringify(sourcesHash())},\n templates: {\n${entries.join(',\n')}\n }\n};\n`;
+const fast = Object.entries(fastSources(Handlebars)).map(
+  ([name, body]) => `  ${JSON.stringify(name)}: ${body === null ? 'null' : `function (context, data, rt) {\n${body}}`}`,
+);
+const text =
+  `// Built from templates/ by scripts/precompile-templates.js.\nmodule.exports = {\n sourceHash: ${JSON.stringify(sourcesHash())},\n` +
+  ` templates: {\n${entries.join(',\n')}\n },\n fast: {\n${fast.join(',\n')}\n }\n};\n`;
 writeFileSync(new URL('../dist/render/templates.precompiled.cjs', import.meta.url), text);

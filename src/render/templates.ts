@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type Handlebars from 'handlebars';
 import { camelCase, constantCase, pascalCase } from '../model/names.js';
 import { hashCommentText, jsDoc, markdownInline, tsString, yamlString } from './escape.js';
+import { fastRuntime, fastTemplateSource, type FastRuntime, type FastTemplate } from './fast-template.js';
 
 const require = createRequire(import.meta.url);
 
@@ -19,7 +20,7 @@ export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.me
 type Template = Handlebars.TemplateDelegate;
 /** What Handlebars.precompile produces (a global type in handlebars' typings). */
 type TemplateSpecification = Parameters<typeof Handlebars.template>[0];
-let env: { hbs: typeof Handlebars; templates: Map<string, Template> } | undefined;
+let env: { hbs: typeof Handlebars; templates: Map<string, Template>; fast: Map<string, FastTemplate>; runtime: FastRuntime } | undefined;
 
 function listFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : [join(dir, e.name)]));
@@ -42,10 +43,17 @@ export function templateSources(): [string, string][] {
  * the templates compile here. The precompiled set is used only if it was built from the same
  * sources, so an edited template is never shadowed by a stale build.
  */
-function loadPrecompiled(): Record<string, TemplateSpecification> | undefined {
+interface Precompiled {
+  sourceHash: string;
+  templates: Record<string, TemplateSpecification>;
+  /** Plain functions for the templates inside fast-template.ts's subset (null: Handlebars renders it). */
+  fast: Record<string, FastTemplate | null>;
+}
+
+function loadPrecompiled(): Precompiled | undefined {
   try {
-    const mod = require('./templates.precompiled.cjs') as { sourceHash: string; templates: Record<string, TemplateSpecification> };
-    return mod.sourceHash === sourcesHash() ? mod.templates : undefined;
+    const mod = require('./templates.precompiled.cjs') as Precompiled;
+    return mod.sourceHash === sourcesHash() ? mod : undefined;
   } catch {
     return undefined;
   }
@@ -58,32 +66,72 @@ export function sourcesHash(): string {
   return hash.digest('hex');
 }
 
+/**
+ * The helpers templates may call. Every value that comes from the spec goes through the one for
+ * its target (`ts`, `doc`, `yaml`, `hash`, `md`); the others shape names and lists.
+ */
+const HELPERS = {
+  ts: (v: unknown) => tsString(String(v ?? '')),
+  doc: (v: unknown, indent: unknown) => jsDoc(typeof v === 'string' ? v : undefined, typeof indent === 'string' ? indent : ''),
+  yaml: (v: unknown) => yamlString(String(v ?? '')),
+  hash: (v: unknown) => hashCommentText(String(v ?? '')),
+  md: (v: unknown) => markdownInline(String(v ?? '')),
+  json: (v: unknown) => JSON.stringify(v, null, 2),
+  pascal: (v: unknown) => pascalCase(String(v)),
+  camel: (v: unknown) => camelCase(String(v)),
+  constant: (v: unknown) => constantCase(String(v)),
+  eq: (a: unknown, b: unknown) => a === b,
+  join: (list: unknown, sepr: unknown) => (Array.isArray(list) ? list.join(typeof sepr === 'string' ? sepr : ', ') : ''),
+} satisfies Handlebars.HelperDeclareSpec;
+
 function load(): NonNullable<typeof env> {
   const precompiled = loadPrecompiled();
   // Precompiled templates need only Handlebars' runtime, not its parser, compiler and source-map (~15 ms to load).
   const hbs = (precompiled ? (require('handlebars/runtime') as typeof Handlebars) : (require('handlebars') as typeof Handlebars)).create();
-  hbs.registerHelper({
-    ts: (v: unknown) => tsString(String(v ?? '')),
-    doc: (v: unknown, indent: unknown) => jsDoc(typeof v === 'string' ? v : undefined, typeof indent === 'string' ? indent : ''),
-    yaml: (v: unknown) => yamlString(String(v ?? '')),
-    hash: (v: unknown) => hashCommentText(String(v ?? '')),
-    md: (v: unknown) => markdownInline(String(v ?? '')),
-    json: (v: unknown) => JSON.stringify(v, null, 2),
-    pascal: (v: unknown) => pascalCase(String(v)),
-    camel: (v: unknown) => camelCase(String(v)),
-    constant: (v: unknown) => constantCase(String(v)),
-    eq: (a: unknown, b: unknown) => a === b,
-    join: (list: unknown, sepr: unknown) => (Array.isArray(list) ? list.join(typeof sepr === 'string' ? sepr : ', ') : ''),
-  });
+  hbs.registerHelper(HELPERS);
   // Without a build, compile here to the same specification the build precompiles.
-  const specs = precompiled ?? Object.fromEntries(templateSources().map(([name, source]) => [name, specFromSource(hbs, source)]));
+  const specs = precompiled?.templates ?? Object.fromEntries(templateSources().map(([name, source]) => [name, specFromSource(hbs, source)]));
   const templates = new Map<string, Template>();
   for (const [name, spec] of Object.entries(specs)) {
     const template = hbs.template(spec);
     if (name.startsWith('partials/')) hbs.registerPartial(name.slice('partials/'.length), template);
     else templates.set(name, setUpOnce(template));
   }
-  return { hbs, templates };
+  // Without a build, the fast functions are made here from Handlebars' own parse of each source.
+  const fastFunctions = precompiled?.fast ?? fastFunctionsFromSources(hbs);
+  const fast = new Map<string, FastTemplate>();
+  const partials: Record<string, FastTemplate> = {};
+  for (const [name, fn] of Object.entries(fastFunctions)) {
+    if (!fn) continue;
+    if (name.startsWith('partials/')) partials[name.slice('partials/'.length)] = fn;
+    else fast.set(name, fn);
+  }
+  return { hbs, templates, fast, runtime: fastRuntime(hbs.helpers as FastRuntime['helpers'], partials) };
+}
+
+/**
+ * Each template's fast-function body (fast-template.ts), or null where Handlebars must render
+ * it. Partials are compiled first: a template is fast only if the partials it uses are.
+ */
+export function fastSources(hbs: typeof Handlebars = require('handlebars') as typeof Handlebars): Record<string, string | null> {
+  const helpers = new Set(Object.keys(HELPERS));
+  const compile = (source: string, partials: ReadonlySet<string>) => fastTemplateSource(hbs.parse(source) as never, helpers, partials) ?? null;
+  const sources = templateSources();
+  const out: Record<string, string | null> = {};
+  const partials = new Set<string>();
+  for (const [name, source] of sources) {
+    if (!name.startsWith('partials/')) continue;
+    out[name] = compile(source, new Set());
+    if (out[name] !== null) partials.add(name.slice('partials/'.length));
+  }
+  for (const [name, source] of sources) if (!name.startsWith('partials/')) out[name] = compile(source, partials);
+  return out;
+}
+
+function fastFunctionsFromSources(hbs: typeof Handlebars): Record<string, FastTemplate | null> {
+  return Object.fromEntries(
+    Object.entries(fastSources(hbs)).map(([name, body]) => [name, body === null ? null : (new Function('context', 'data', 'rt', body) as FastTemplate)]),
+  );
 }
 
 function specFromSource(hbs: typeof Handlebars, source: string): TemplateSpecification {
@@ -112,10 +160,38 @@ function setUpOnce(template: Template): Template {
   };
 }
 
-/** Render `templates/<name>.hbs` with `data`. */
+/** Render `templates/<name>.hbs` with `data`: as a plain function when the template is in fast-template.ts's subset. */
 export function render(name: string, data: object): string {
+  env ??= load();
+  observer?.(name, data);
+  const fast = env.fast.get(name);
+  if (fast) return fast(data, {}, env.runtime);
+  const template = env.templates.get(name);
+  if (!template) throw new Error(`no template ${name}.hbs in ${TEMPLATES_DIR}`);
+  return template(data);
+}
+
+/** Render with Handlebars' runtime only (tests compare it with the fast functions). */
+export function renderWithHandlebars(name: string, data: object): string {
   env ??= load();
   const template = env.templates.get(name);
   if (!template) throw new Error(`no template ${name}.hbs in ${TEMPLATES_DIR}`);
   return template(data);
+}
+
+/** Which templates render as plain functions. */
+export function fastTemplateNames(): string[] {
+  env ??= load();
+  return [...env.fast.keys()].sort();
+}
+
+let observer: ((name: string, data: object) => void) | undefined;
+/** Tests only: see every render (template name and data) while `fn` runs. */
+export function observeRenders<T>(fn: () => T, seen: (name: string, data: object) => void): T {
+  observer = seen;
+  try {
+    return fn();
+  } finally {
+    observer = undefined;
+  }
 }
