@@ -20,7 +20,7 @@ export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.me
 type Template = Handlebars.TemplateDelegate;
 /** What Handlebars.precompile produces (a global type in handlebars' typings). */
 type TemplateSpecification = Parameters<typeof Handlebars.template>[0];
-let env: { hbs: typeof Handlebars; templates: Map<string, Template>; fast: Map<string, FastTemplate>; runtime: FastRuntime } | undefined;
+let env: { precompiled: Precompiled | undefined; fast: Map<string, FastTemplate>; runtime: FastRuntime } | undefined;
 
 function listFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : [join(dir, e.name)]));
@@ -86,7 +86,29 @@ const HELPERS = {
 
 function load(): NonNullable<typeof env> {
   const precompiled = loadPrecompiled();
-  // Precompiled templates need only Handlebars' runtime, not its parser, compiler and source-map (~15 ms to load).
+  // Without a build, the fast functions are made here from Handlebars' own parse of each source.
+  const fastFunctions = precompiled?.fast ?? fastFunctionsFromSources(require('handlebars') as typeof Handlebars);
+  const fast = new Map<string, FastTemplate>();
+  const partials: Record<string, FastTemplate> = {};
+  for (const [name, fn] of Object.entries(fastFunctions)) {
+    if (!fn) continue;
+    if (name.startsWith('partials/')) partials[name.slice('partials/'.length)] = fn;
+    else fast.set(name, fn);
+  }
+  return { precompiled, fast, runtime: fastRuntime(HELPERS as unknown as FastRuntime['helpers'], partials) };
+}
+
+let handlebars: Map<string, Template> | undefined;
+
+/**
+ * Handlebars' own templates, set up on first need: for a template outside the fast subset, and
+ * for the tests that compare both. Precompiled ones need only Handlebars' runtime, not its parser,
+ * compiler and source-map (~15 ms to load).
+ */
+function handlebarsTemplates(): Map<string, Template> {
+  if (handlebars) return handlebars;
+  env ??= load();
+  const { precompiled } = env;
   const hbs = (precompiled ? (require('handlebars/runtime') as typeof Handlebars) : (require('handlebars') as typeof Handlebars)).create();
   hbs.registerHelper(HELPERS);
   // Without a build, compile here to the same specification the build precompiles.
@@ -97,16 +119,7 @@ function load(): NonNullable<typeof env> {
     if (name.startsWith('partials/')) hbs.registerPartial(name.slice('partials/'.length), template);
     else templates.set(name, setUpOnce(template));
   }
-  // Without a build, the fast functions are made here from Handlebars' own parse of each source.
-  const fastFunctions = precompiled?.fast ?? fastFunctionsFromSources(hbs);
-  const fast = new Map<string, FastTemplate>();
-  const partials: Record<string, FastTemplate> = {};
-  for (const [name, fn] of Object.entries(fastFunctions)) {
-    if (!fn) continue;
-    if (name.startsWith('partials/')) partials[name.slice('partials/'.length)] = fn;
-    else fast.set(name, fn);
-  }
-  return { hbs, templates, fast, runtime: fastRuntime(hbs.helpers as FastRuntime['helpers'], partials) };
+  return (handlebars = templates);
 }
 
 /**
@@ -165,16 +178,12 @@ export function render(name: string, data: object): string {
   env ??= load();
   observer?.(name, data);
   const fast = env.fast.get(name);
-  if (fast) return fast(data, {}, env.runtime);
-  const template = env.templates.get(name);
-  if (!template) throw new Error(`no template ${name}.hbs in ${TEMPLATES_DIR}`);
-  return template(data);
+  return fast ? fast(data, {}, env.runtime) : renderWithHandlebars(name, data);
 }
 
 /** Render with Handlebars' runtime only (tests compare it with the fast functions). */
 export function renderWithHandlebars(name: string, data: object): string {
-  env ??= load();
-  const template = env.templates.get(name);
+  const template = handlebarsTemplates().get(name);
   if (!template) throw new Error(`no template ${name}.hbs in ${TEMPLATES_DIR}`);
   return template(data);
 }
