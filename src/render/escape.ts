@@ -5,7 +5,11 @@
  */
 
 /** A single-quoted TypeScript string literal, quotes included. */
+/** Characters tsString must escape; most strings (names, paths, prose) have none. */
+const TS_SPECIAL = /['\\\u0000-\u001f\u007f\u2028\u2029]/;
+
 export function tsString(value: string): string {
+  if (!TS_SPECIAL.test(value)) return `'${value}'`;
   let out = "'";
   for (const ch of value) {
     const code = ch.codePointAt(0)!;
