@@ -7,9 +7,8 @@
  * without that variable an unreachable PostgreSQL is a failure.
  */
 import { execFileSync } from 'node:child_process';
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServiceProcess, waitFor, type ServiceProcess } from '../helpers/service-process.js';
+import { portAnswers, startServiceProcess, waitFor, type ServiceProcess } from '../helpers/service-process.js';
 import { runtimeSystem } from './runtime-system.js';
 
 const SKIP = process.env.MICROGEN_SKIP_PG === '1';
@@ -23,13 +22,7 @@ function cluster(action: 'start' | 'stop'): void {
 
 function reachable(): Promise<boolean> {
   const { hostname, port } = new URL(DATABASE_URL);
-  return new Promise((resolve) => {
-    const socket = connect({ host: hostname, port: Number(port || 5432) });
-    socket.setTimeout(2000);
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => (socket.destroy(), resolve(false)));
-  });
+  return portAnswers(hostname, Number(port || 5432));
 }
 
 if (SKIP) console.warn('MICROGEN_SKIP_PG=1: skipping the PostgreSQL tests of generated services');

@@ -7,9 +7,8 @@
  * unreachable Redis is a failure.
  */
 import { execFileSync } from 'node:child_process';
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServiceProcess, waitFor, type ServiceProcess } from '../helpers/service-process.js';
+import { portAnswers, startServiceProcess, waitFor, type ServiceProcess } from '../helpers/service-process.js';
 import { runtimeSystem } from './runtime-system.js';
 
 const SKIP = process.env.MICROGEN_SKIP_REDIS === '1';
@@ -20,15 +19,7 @@ const cli = (...args: string[]): string => execFileSync('redis-cli', ['-h', HOST
 /** The same way scripts/start-services.sh starts it: loopback only, nothing persisted. */
 const startRedis = (): void => void execFileSync('redis-server', ['--bind', HOST, '--port', PORT, '--daemonize', 'yes', '--save', '', '--appendonly', 'no'], { timeout: 10_000 });
 
-function reachable(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: HOST, port: Number(PORT) });
-    socket.setTimeout(2000);
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => (socket.destroy(), resolve(false)));
-  });
-}
+const reachable = (): Promise<boolean> => portAnswers(HOST, Number(PORT));
 
 if (SKIP) console.warn('MICROGEN_SKIP_REDIS=1: skipping the Redis tests of generated services');
 
