@@ -8,7 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { portAnswers, startServiceProcess, waitFor, type ServiceProcess } from '../helpers/service-process.js';
+import { health, healthy, portAnswers, startServiceProcess, type ServiceProcess } from '../helpers/service-process.js';
 import { runtimeSystem } from './runtime-system.js';
 
 const SKIP = process.env.MICROGEN_SKIP_PG === '1';
@@ -44,13 +44,9 @@ describe.skipIf(SKIP)('a generated service with postgres', () => {
     await accounts?.stop('SIGKILL');
   });
 
-  const health = async () => {
-    const res = await fetch(`${accounts.url}/health`);
-    return { status: res.status, body: await res.json() };
-  };
 
   it('reports the database up, and handlers query it through this.ctx.db', async () => {
-    expect(await health()).toEqual({ status: 200, body: { status: 'ok', checks: { database: 'up' } } });
+    expect(await health(accounts)).toEqual({ status: 200, body: { status: 'ok', checks: { database: 'up' } } });
     const res = await fetch(`${accounts.url}/tables/count`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { count: number };
@@ -60,13 +56,10 @@ describe.skipIf(SKIP)('a generated service with postgres', () => {
   it('answers 503 while the database is stopped and 200 once it is back', async () => {
     cluster('stop');
     stopped = true;
-    expect(await health()).toEqual({ status: 503, body: { status: 'down', checks: { database: 'down' } } });
+    expect(await health(accounts)).toEqual({ status: 503, body: { status: 'down', checks: { database: 'down' } } });
     cluster('start');
     stopped = false;
-    const back = await waitFor(async () => {
-      const h = await health();
-      return h.status === 200 ? h : undefined;
-    }, 20_000, 'the database to come back');
+    const back = await healthy(accounts, 20_000, 'the database to come back');
     expect(back.body).toEqual({ status: 'ok', checks: { database: 'up' } });
     // The pool replaced the connections the restart dropped, and the process survived it.
     expect((await fetch(`${accounts.url}/tables/count`)).status).toBe(200);

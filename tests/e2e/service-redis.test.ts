@@ -8,7 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { portAnswers, startServiceProcess, waitFor, type ServiceProcess } from '../helpers/service-process.js';
+import { health, healthy, portAnswers, startServiceProcess, waitFor, type ServiceProcess } from '../helpers/service-process.js';
 import { runtimeSystem } from './runtime-system.js';
 
 const SKIP = process.env.MICROGEN_SKIP_REDIS === '1';
@@ -40,17 +40,13 @@ describe.skipIf(SKIP)('a generated service with redis', () => {
     if (!stopped) cli('DEL', `hits:${key}`);
   });
 
-  const health = async () => {
-    const res = await fetch(`${sessions.url}/health`);
-    return { status: res.status, body: await res.json() };
-  };
   const hit = async () => {
     const res = await fetch(`${sessions.url}/hits/${key}`, { method: 'POST' });
     return { status: res.status, body: await res.json() };
   };
 
   it('reports the database up, and handlers write to Redis through this.ctx.db', async () => {
-    expect(await health()).toEqual({ status: 200, body: { status: 'ok', checks: { database: 'up' } } });
+    expect(await health(sessions)).toEqual({ status: 200, body: { status: 'ok', checks: { database: 'up' } } });
     expect(await hit()).toEqual({ status: 200, body: { count: 1 } });
     expect(await hit()).toEqual({ status: 200, body: { count: 2 } });
     expect(cli('GET', `hits:${key}`)).toBe('2');
@@ -60,13 +56,10 @@ describe.skipIf(SKIP)('a generated service with redis', () => {
     cli('SHUTDOWN', 'NOSAVE');
     stopped = true;
     await waitFor(async () => ((await reachable()) ? undefined : true), 10_000, 'Redis to stop');
-    expect(await health()).toEqual({ status: 503, body: { status: 'down', checks: { database: 'down' } } });
+    expect(await health(sessions)).toEqual({ status: 503, body: { status: 'down', checks: { database: 'down' } } });
     startRedis();
     stopped = false;
-    const back = await waitFor(async () => {
-      const h = await health();
-      return h.status === 200 ? h : undefined;
-    }, 20_000, 'the client to reconnect');
+    const back = await healthy(sessions, 20_000, 'the client to reconnect');
     expect(back.body).toEqual({ status: 'ok', checks: { database: 'up' } });
     // Nothing was saved: the restarted server starts empty, and the process survived the outage.
     expect(await hit()).toEqual({ status: 200, body: { count: 1 } });

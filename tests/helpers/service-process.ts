@@ -27,6 +27,20 @@ export function portAnswers(host: string, port: number): Promise<boolean> {
   });
 }
 
+/** A service's GET /health: status and body. */
+export async function health(service: ServiceProcess): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${service.url}/health`);
+  return { status: res.status, body: await res.json() };
+}
+
+/** Polls /health until it answers 200 (a dependency came back), or fails after `ms`. */
+export function healthy(service: ServiceProcess, ms: number, what: string): Promise<{ status: number; body: unknown }> {
+  return waitFor(async () => {
+    const h = await health(service);
+    return h.status === 200 ? h : undefined;
+  }, ms, what);
+}
+
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `probe` until it returns a value (not undefined), or fails after `ms`. */
