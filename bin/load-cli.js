@@ -37,9 +37,11 @@ function bundleIsCurrent() {
  * from which scripts/code-cache.js takes the code cache. `useCache: false` compiles afresh.
  */
 async function loadCli({ useCache = true } = {}) {
-  // Stack traces for `--debug` through the bundle's source map (dist/microgen.cjs.map → src/*.ts).
-  if (process.argv.includes('--debug')) process.setSourceMapsEnabled(true);
-  if (!bundleIsCurrent()) return { main: (await import(pathToFileURL(join(DIST, 'cli', 'main.js')).href)).main, script: undefined };
+  // `--debug` wants stack traces that name src/*.ts: dist/'s modules carry tsc's source maps, and
+  // Node applies them to modules it loads itself, not to a vm.Script, so debugging runs unbundled.
+  const debug = process.argv.includes('--debug');
+  if (debug) process.setSourceMapsEnabled(true);
+  if (debug || !bundleIsCurrent()) return { main: (await import(pathToFileURL(join(DIST, 'cli', 'main.js')).href)).main, script: undefined };
   let cachedData;
   if (useCache) {
     try {

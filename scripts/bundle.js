@@ -49,8 +49,6 @@ const result = await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  // Chained through dist/'s own maps to src/*.ts: with --debug, stack traces name the sources.
-  sourcemap: 'linked',
   plugins: [asInDist],
   // Release-only choices in the sources test `typeof MICROGEN_BUNDLE` (src/model/build.ts).
   define: { MICROGEN_BUNDLE: 'true' },

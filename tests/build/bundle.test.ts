@@ -53,9 +53,9 @@ describe('bin/load-cli.js', () => {
     utimesSync(join(pkg, 'dist/cli/main.js'), compiled, compiled);
     return pkg;
   }
-  const runBin = (pkg: string): { out: string; code: number } => {
+  const runBin = (pkg: string, ...args: string[]): { out: string; code: number } => {
     try {
-      return { out: execFileSync(process.execPath, [join(pkg, 'bin/microgen.js')], { encoding: 'utf8' }), code: 0 };
+      return { out: execFileSync(process.execPath, [join(pkg, 'bin/microgen.js'), ...args], { encoding: 'utf8' }), code: 0 };
     } catch (err) {
       const e = err as { stdout: string; status: number };
       return { out: e.stdout, code: e.status };
@@ -72,6 +72,10 @@ describe('bin/load-cli.js', () => {
 
   it('in an installed package (no src/), runs the bundle whatever order unpacking gave the mtimes', () => {
     expect(runBin(fakePackage('older', 'installed'))).toEqual({ out: 'bundled\n', code: 3 });
+  });
+
+  it('runs unbundled with --debug, where Node applies tsc\'s source maps to stack traces', () => {
+    expect(runBin(fakePackage('newer'), '--debug')).toEqual({ out: 'unbundled\n', code: 0 });
   });
 
   it('runs the bundle without a code cache, and ignores a cache that does not fit', () => {
