@@ -1,7 +1,9 @@
 /**
- * Handlebars templates from `templates/`, compiled once per process on first use.
- * `noEscape` is on because nothing here is HTML: every value that comes from the spec goes
- * through an explicit escaping helper for its target (`ts`, `doc`, `yaml`, `hash`, `md`).
+ * Handlebars templates from `templates/`, loaded once per process on first use: as plain
+ * functions where they keep to fast-template.ts's subset (all of them today), else through
+ * Handlebars' runtime. `noEscape` is on because nothing here is HTML: every value that comes
+ * from the spec goes through an explicit escaping helper for its target (`ts`, `doc`, `yaml`,
+ * `hash`, `md`).
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
