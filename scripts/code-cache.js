@@ -8,13 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CODE_CACHE, loadCli } from '../bin/load-cli.js';
+import { plain } from '../dist/cli/paint.js';
 
 const shop = fileURLToPath(new URL('../examples/shop/microgen.yaml', import.meta.url));
 const { main, script } = await loadCli({ useCache: false });
 if (!script) throw new Error('dist/microgen.cjs is missing or older than dist/cli/main.js: run scripts/bundle.js first');
 
 const out = mkdtempSync(join(tmpdir(), 'microgen-code-cache-'));
-const plain = { red: String, yellow: String, green: String, bold: String, dim: String };
 const silent = { out: () => {}, err: () => {}, paint: plain, errPaint: plain, isTTY: false, cwd: out };
 try {
   for (const argv of [['lint', shop], ['generate', shop, '--out', out], ['generate', shop, '--out', out], ['check', shop, '--out', out]]) {

@@ -1,3 +1,4 @@
+// A namespace import: `hash` is missing before Node 20.12, and a named import of it would not link there.
 import * as crypto from 'node:crypto';
 
 /**
@@ -5,9 +6,7 @@ import * as crypto from 'node:crypto';
  * ~1,700 files. Older Nodes take the streaming API.
  */
 const sha256Hex: (text: string) => string =
-  typeof (crypto as { hash?: unknown }).hash === 'function'
-    ? (text) => (crypto as unknown as { hash(algorithm: string, data: string, encoding: 'hex'): string }).hash('sha256', text, 'hex')
-    : (text) => crypto.createHash('sha256').update(text).digest('hex');
+  typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 /** sha256 of LF-normalised text: a checkout with CRLF line endings is not an edit. */
 export function contentHash(text: string): string {

@@ -22,7 +22,7 @@ interface Cache {
   version: 1;
   fingerprint: string;
   /** path → [size, mtimeMs] */
-  files: Record<string, [number, number]>;
+  files: Record<string, FileStamp>;
 }
 
 /** Identifies microgen's build (scripts/build-id.js); undefined when running from sources. */

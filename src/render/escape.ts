@@ -4,10 +4,10 @@
  * backticks, `${` or quotes must not break out of a comment or a string literal.
  */
 
-/** A single-quoted TypeScript string literal, quotes included. */
 /** Characters tsString must escape; most strings (names, paths, prose) have none. */
 const TS_SPECIAL = /['\\\u0000-\u001f\u007f\u2028\u2029]/;
 
+/** A single-quoted TypeScript string literal, quotes included. */
 export function tsString(value: string): string {
   if (!TS_SPECIAL.test(value)) return `'${value}'`;
   let out = "'";

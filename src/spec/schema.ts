@@ -217,12 +217,12 @@ function resolveRef(node: SchemaNode, root: SchemaNode): SchemaNode {
     .reduce<SchemaNode>((n, key) => (n[key] as SchemaNode) ?? {}, root);
 }
 
-/** Does the JSON Schema accept the data? (No messages, no positions: the fast path's question.) */
 let check: ValidateFunction | undefined;
 
 /**
- * Valid or not, without messages: the build's first-error validator (scripts/compile-schema.js),
- * which makes no error objects; from sources, the full one (the answer is the same).
+ * Does the JSON Schema accept the data? No messages, no positions: the fast path's question,
+ * answered by the build's first-error validator (scripts/compile-schema.js), which makes no
+ * error objects; from sources, by the full one (the answer is the same).
  */
 export function acceptsSchema(data: unknown): boolean {
   if (!check) {

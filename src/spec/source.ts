@@ -125,6 +125,9 @@ function depthOf(value: unknown): number {
  */
 const NEEDS_FULL_PARSER = /(?:^|[\s,[{])[&*!]|<<|^%|^\s*\?(?:\s|$)|[}\]"']#|[,{]\s*:|\d[eE][-+]?\d/m;
 
+/** The characters scanLines looks at; most lines of a spec have none. */
+const SCANNED = /['"{}[\]#-]/;
+
 /**
  * One pass over the lines for the fast path.
  *
@@ -139,8 +142,6 @@ const NEEDS_FULL_PARSER = /(?:^|[\s,[{])[&*!]|<<|^%|^\s*\?(?:\s|$)|[}\]"']#|[,{]
  * levels per column), by `- ` on the line (a sequence, and a compact mapping in it), or by
  * brackets within the line. Counted generously: the bound only has to be an upper one.
  */
-const SCANNED = /['"{}[\]#-]/;
-
 function scanLines(text: string): { unbalanced: boolean; depthBound: number } {
   let depthBound = 0;
   for (const line of text.split('\n')) {
