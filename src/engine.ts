@@ -38,6 +38,8 @@ export type EngineResult =
       readonly tree: VirtualTree;
       readonly actions: Action[];
       readonly manifestText: string;
+      /** The paths the new manifest lists. */
+      readonly manifestPaths: readonly string[];
       readonly manifestChanged: boolean;
       readonly recovered: 'none' | 'rolled-back' | 'completed';
     };
@@ -66,10 +68,11 @@ export async function planRun(input: EngineInput, bytes: Uint8Array = readFileSy
   const fresh = !existsSync(input.outDir);
   const actions = await reconcile(tree, manifest, (p) => (fresh ? undefined : readText(join(input.outDir, p))), { force: input.force === true });
   mark('reconcile');
-  const manifestText = serializeManifest(nextManifest(actions, input.generator, manifest));
+  const next = nextManifest(actions, input.generator, manifest);
+  const manifestText = serializeManifest(next);
   const manifestChanged = readText(join(input.outDir, MANIFEST_PATH)) !== manifestText;
   mark('manifest');
-  return { ok: true, diagnostics: lint.diagnostics, model: lint.model, tree, actions, manifestText, manifestChanged, recovered };
+  return { ok: true, diagnostics: lint.diagnostics, model: lint.model, tree, actions, manifestText, manifestPaths: Object.keys(next.files), manifestChanged, recovered };
 }
 
 export const conflictsOf = (actions: readonly Action[]) => actions.filter((a): a is Extract<Action, { kind: 'conflict' }> => a.kind === 'conflict');

@@ -92,13 +92,16 @@ export function ensureDir(dir: string): void {
     if (parent === d) break;
     d = parent;
   }
-  for (const d of missing.reverse()) {
-    try {
-      mkdirSync(d);
-    } catch (err) {
-      // Made meanwhile by someone else is fine; anything else (a file, a dangling link) is not.
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(d, { throwIfNoEntry: false })?.isDirectory()) throw err;
-    }
+  for (const d of missing.reverse()) makeDir(d);
+}
+
+/** One `mkdir` whose parent exists. */
+export function makeDir(dir: string): void {
+  try {
+    mkdirSync(dir);
+  } catch (err) {
+    // Made meanwhile by someone else is fine; anything else (a file, a dangling link) is not.
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw err;
   }
 }
 

@@ -13,7 +13,7 @@ import { existsSync, readdirSync, rmSync, rmdirSync, unlinkSync, writeFileSync }
 import { dirname, join } from 'node:path';
 import { contentHash } from './hash.js';
 import { MANIFEST_DIR, MANIFEST_PATH } from './manifest.js';
-import { ensureDir, missingDirs, PathProbe, readText, writeAtomic, writeNew, type FileStamp } from './fsx.js';
+import { ensureDir, makeDir, missingDirs, PathProbe, readText, writeAtomic, writeNew, type FileStamp } from './fsx.js';
 
 export const JOURNAL_DIR = `${MANIFEST_DIR}/journal`;
 
@@ -49,7 +49,7 @@ const journalPath = (out: string) => join(out, JOURNAL_DIR, 'journal.json');
 const backupPath = (out: string, i: number) => join(out, JOURNAL_DIR, `backup-${i}`);
 
 function begin(out: string, ops: readonly FileOp[], manifestText: string): JournalFile {
-  rmSync(join(out, JOURNAL_DIR), { recursive: true, force: true });
+  finish(out);
   ensureDir(join(out, JOURNAL_DIR));
   let n = 0;
   const entries: JournalEntry[] = [];
@@ -114,7 +114,21 @@ function restore(out: string, journal: JournalFile): void {
 }
 
 function finish(out: string): void {
-  rmSync(join(out, JOURNAL_DIR), { recursive: true, force: true });
+  const dir = join(out, JOURNAL_DIR);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return; // no journal
+  }
+  // The journal holds only files of ours: removed one by one, without loading Node's
+  // recursive removal (rimraf) on every run; anything else in there falls back to it.
+  try {
+    for (const name of names) unlinkSync(join(dir, name));
+    rmdirSync(dir);
+  } catch {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -144,23 +158,20 @@ export function recoverJournal(out: string): 'none' | 'rolled-back' | 'completed
 export function applyOps(out: string, ops: readonly FileOp[], manifestText: string, seam?: CrashSeam, stamps?: Map<string, FileStamp>): void {
   const journal = begin(out, ops, manifestText);
   let done = 0;
-  const madeDirs = new Set<string>();
   const tick = () => {
     if (seam && done >= seam.failAfter) throw new SimulatedCrash(`simulated crash after ${done} file operations`);
     done++;
   };
   try {
+    // The journal lists the folders to create, outermost first; every other folder on the way
+    // exists. Made here, once each, rather than looked for again before every write.
+    for (const dir of journal.createdDirs) makeDir(dir);
     for (const [i, op] of ops.entries()) {
       tick();
       const target = join(out, op.path);
       if (op.kind === 'delete') {
         if (existsSync(target)) unlinkSync(target);
         continue;
-      }
-      const dir = dirname(target);
-      if (!madeDirs.has(dir)) {
-        ensureDir(dir);
-        madeDirs.add(dir);
       }
       const stamp = journal.entries[i].backup === null ? writeNew(target, op.content) : writeAtomic(target, op.content, false);
       stamps?.set(op.path, stamp);

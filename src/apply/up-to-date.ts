@@ -71,13 +71,13 @@ export function upToDate(outDir: string, print: string | undefined): number | un
 }
 
 /**
- * Records the state after a successful run: the files of `manifestText` (just committed) and the
- * manifest itself. `written` has the stamps of files this run wrote; the others are looked at.
+ * Records the state after a successful run: the files the manifest (just committed) lists, and
+ * the manifest itself. `written` has the stamps of files this run wrote; the others are looked at.
  */
-export function recordUpToDate(outDir: string, print: string | undefined, manifestText: string, written: ReadonlyMap<string, FileStamp> = new Map()): void {
+export function recordUpToDate(outDir: string, print: string | undefined, manifestPaths: readonly string[], written: ReadonlyMap<string, FileStamp> = new Map()): void {
   if (!print) return;
   const files: Record<string, FileStamp> = {};
-  for (const p of [...Object.keys((JSON.parse(manifestText) as { files: object }).files), MANIFEST_PATH].sort()) {
+  for (const p of [...manifestPaths, MANIFEST_PATH].sort()) {
     const st = written.get(p) ?? statOf(join(outDir, p));
     if (!st) return; // a planned file is missing (a deleted user file): no shortcut next time
     files[p] = st;

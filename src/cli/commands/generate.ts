@@ -147,7 +147,7 @@ export async function runGenerate(io: Io, specArg: string | undefined, opts: Com
   try {
     const written = new Map<string, FileStamp>();
     applyPlan(outDir, actions, result.manifestText, result.manifestChanged, undefined, written);
-    recordUpToDate(outDir, t.print, result.manifestText, written);
+    recordUpToDate(outDir, t.print, result.manifestPaths, written);
     mark('record no-op cache');
   } catch (err) {
     if (err instanceof ApplyRefused) throw new UsageError(err.message);
