@@ -7,6 +7,8 @@
 //   `require('handlebars/runtime')` are bundled like imports (the precompiled templates and
 //   schema validator are on every generate's path);
 // - `import('package')` goes through the loader's ES module, for packages left out below.
+// - commander loads `child_process` (with it `net` and Node's streams, ~30 modules, ~4 ms) for
+//   executable subcommands, which microgen has none of: it is required on first use instead.
 // Left out: what only rarer paths load (ts-morph for stubs, Graphviz for SVG, plop's prompts,
 // `yaml` for diagnostics and edits, `diff`, ajv's compiler) and is big.
 // BUNDLE_META=1 prints the 25 biggest inputs of the bundle (to see what it carries).
@@ -29,6 +31,13 @@ const asInDist = {
       // A static import becomes require(), which cannot load an ES module on every Node 20.
       if (ESM_ONLY.has(args.path)) return { errors: [{ text: `${args.path} is an ES module only: load it with import(), not a static import` }] };
       return { path: args.path, external: true };
+    });
+    b.onLoad({ filter: /[/\\]commander[/\\]lib[/\\]command\.js$/ }, (args) => {
+      const eager = "const childProcess = require('node:child_process');";
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes(eager)) return { errors: [{ text: `commander changed: ${eager} not found; see scripts/bundle.js` }] };
+      const lazy = "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };";
+      return { contents: text.replace(eager, lazy), loader: 'js' };
     });
     b.onLoad({ filter: /\.js$/ }, (args) => {
       if (!args.path.startsWith(`${dist}/`)) return undefined;

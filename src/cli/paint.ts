@@ -14,7 +14,7 @@ const wrap = (open: number, close: number) => (s: string) => `\x1b[${open}m${s}\
 const plainPaint: Paint = { red: String, yellow: String, green: String, bold: String, dim: String };
 const colourPaint: Paint = { red: wrap(31, 39), yellow: wrap(33, 39), green: wrap(32, 39), bold: wrap(1, 22), dim: wrap(2, 22) };
 
-export function paintFor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): Paint {
+export function paintFor(stream: { readonly isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): Paint {
   if (env.FORCE_COLOR && env.FORCE_COLOR !== '0') return colourPaint;
   if (env.NO_COLOR !== undefined || env.TERM === 'dumb') return plainPaint;
   return stream.isTTY ? colourPaint : plainPaint;
