@@ -6,7 +6,7 @@
  * `hash`, `md`).
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,18 @@ function listFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : [join(dir, e.name)]));
 }
 
+/** A folder or file under templates/ as [path relative to it, size, mtime]. */
+export type SourceStamp = [path: string, size: number, mtimeMs: number];
+
+/** Stamps of templates/ and everything in it: a file added, removed or edited changes one. */
+export function sourceStamps(dir = TEMPLATES_DIR): SourceStamp[] {
+  const stamp = (path: string): SourceStamp => {
+    const st = statSync(path);
+    return [relative(TEMPLATES_DIR, path).split(sep).join('/'), st.size, st.mtimeMs];
+  };
+  return [stamp(dir), ...readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceStamps(join(dir, e.name)) : [stamp(join(dir, e.name))]))];
+}
+
 /** Shared with the build's precompilation (scripts/precompile-templates.js). */
 export const COMPILE_OPTIONS = { noEscape: true, strict: true } as const;
 
@@ -47,6 +59,8 @@ export function templateSources(): [string, string][] {
  */
 interface Precompiled {
   sourceHash: string;
+  /** The sources' stamps at build time: while they all hold, the hash need not be taken (null: too recent to trust). */
+  sourceStamps: SourceStamp[] | null;
   templates: Record<string, TemplateSpecification>;
   /** Plain functions for the templates inside fast-template.ts's subset (null: Handlebars renders it). */
   fast: Record<string, FastTemplate | null>;
@@ -55,10 +69,23 @@ interface Precompiled {
 function loadPrecompiled(): Precompiled | undefined {
   try {
     const mod = require('./templates.precompiled.cjs') as Precompiled;
+    // An installed package (no src/ beside templates/) is one build, as in bin/load-cli.js. In a
+    // checkout, unchanged stamps answer without reading and hashing ~30 files (~2.5 ms a run).
+    if (!existsSync(join(TEMPLATES_DIR, '..', 'src')) || stampsHold(mod.sourceStamps)) return mod;
     return mod.sourceHash === sourcesHash() ? mod : undefined;
   } catch {
     return undefined;
   }
+}
+
+function stampsHold(stamps: readonly SourceStamp[] | null | undefined): boolean {
+  return (
+    Array.isArray(stamps) &&
+    stamps.every(([path, size, mtimeMs]) => {
+      const st = statSync(join(TEMPLATES_DIR, path), { throwIfNoEntry: false });
+      return st !== undefined && st.size === size && st.mtimeMs === mtimeMs;
+    })
+  );
 }
 
 /** sha256 over template names and sources: cheap (~30 small files), and exact. */

@@ -5,7 +5,7 @@
  * never used.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,5 +82,47 @@ describe('bin/load-cli.js', () => {
     const pkg = fakePackage('newer');
     writeFileSync(join(pkg, 'dist/microgen.cache'), 'not a V8 code cache');
     expect(runBin(pkg)).toEqual({ out: 'bundled\n', code: 3 });
+  });
+});
+
+describe('precompiled templates', () => {
+  /** A checkout of the built package: the real bin/, dist/ and templates/, mtimes kept. */
+  function builtCheckout(): string {
+    const pkg = mkdtempSync(join(tmpdir(), 'microgen-templates-'));
+    for (const dir of ['bin', 'dist', 'templates', 'schema']) cpSync(join(ROOT, dir), join(pkg, dir), { recursive: true, preserveTimestamps: true });
+    copyFileSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
+    mkdirSync(join(pkg, 'src'));
+    symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'));
+    return pkg;
+  }
+  const generate = (pkg: string): string => {
+    const out = mkdtempSync(join(tmpdir(), 'microgen-templates-out-'));
+    execFileSync(process.execPath, [join(pkg, 'bin/microgen.js'), 'generate', join(ROOT, 'examples/minimal/microgen.yaml'), '--out', out], { stdio: 'pipe' });
+    return out;
+  };
+  const runtimeOf = (out: string): string => {
+    const service = readdirSync(join(out, 'services'))[0];
+    return readFileSync(join(out, 'services', service, 'src/generated/runtime.ts'), 'utf8');
+  };
+
+  it('are not used once a template is edited after the build, whatever its size', () => {
+    const pkg = builtCheckout();
+    const template = join(pkg, 'templates/service/runtime.ts.hbs');
+    const source = readFileSync(template, 'utf8');
+    // Same length, other bytes: the size stamp holds, the mtime stamp and the hash do not.
+    writeFileSync(template, source.replace('Small runtime', 'SMALL RUNTIME'));
+    expect(statSync(template).size).toBe(Buffer.byteLength(source));
+    expect(runtimeOf(generate(pkg))).toContain('SMALL RUNTIME');
+    // Touched, not changed: the stamps differ, the hash does not, and the output is the golden one.
+    writeFileSync(template, source);
+    expect(runtimeOf(generate(pkg))).toBe(runtimeOf(generate(builtCheckout())));
+  });
+
+  it('are not used when a template is added after the build', () => {
+    const pkg = builtCheckout();
+    const template = join(pkg, 'templates/service/runtime.ts.hbs');
+    writeFileSync(join(pkg, 'templates/service/extra.ts.hbs'), '// extra\n');
+    writeFileSync(template, readFileSync(template, 'utf8').replace('Small runtime', 'SMALL RUNTIME'));
+    expect(runtimeOf(generate(pkg))).toContain('SMALL RUNTIME');
   });
 });
