@@ -12,6 +12,7 @@ import { diagnosticAt } from './spec/locate.js';
 import type * as Raw from './spec/raw.js';
 import { acceptsSchema, validateSchema } from './spec/schema.js';
 import { parseSpecBytes, type LoadResult, type SpecSource } from './spec/source.js';
+import { mark } from './util/timings.js';
 
 export interface LintResult {
   readonly diagnostics: Diagnostic[];
@@ -22,12 +23,18 @@ export interface LintResult {
 
 export function lintBytes(file: string, bytes: Uint8Array, options: { full?: boolean } = {}): LintResult {
   const loaded = parseSpecBytes(file, bytes, options);
+  mark('lint: read YAML');
   if (loaded.ok && loaded.source.fast) {
     // The fast YAML path only ever vouches for clean specs. Anything found is re-derived from
     // the Document API's reading (so diagnostics never depend on which reader ran), and is not
     // positioned here first: that would build the Document only to throw it away.
-    const model = acceptsSchema(loaded.source.data) ? buildModel(loaded.source.data as Raw.Spec) : undefined;
-    if (model && runChecks(model).length === 0) return { diagnostics: [], source: loaded.source, model };
+    const valid = acceptsSchema(loaded.source.data);
+    mark('lint: schema');
+    const model = valid ? buildModel(loaded.source.data as Raw.Spec) : undefined;
+    mark('lint: model');
+    const clean = model !== undefined && runChecks(model).length === 0;
+    mark('lint: checks');
+    if (clean) return { diagnostics: [], source: loaded.source, model };
     return positioned(parseSpecBytes(file, bytes, { full: true }));
   }
   return positioned(loaded);

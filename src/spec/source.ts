@@ -9,8 +9,8 @@
  */
 import type { Alias, Document, LineCounter, Node } from 'yaml';
 import { yamlLib as Y } from './yaml-lib.js';
-import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { oneLine, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { readPlain } from './plain-reader.js';
 
 /** Specs are hand-written; anything larger is a mistake or an attack. */
 export const MAX_SPEC_BYTES = 8 * 1024 * 1024;
@@ -28,7 +28,7 @@ export interface SpecSource {
   readonly lineCounter: LineCounter;
   /** The plain JavaScript value of the document (undefined when it could not be built). */
   readonly data: unknown;
-  /** True when `data` came from the fast path (js-yaml) rather than the Document API. */
+  /** True when `data` came from the fast path (the line reader) rather than the Document API. */
   readonly fast?: boolean;
 }
 
@@ -119,88 +119,19 @@ function depthOf(value: unknown): number {
 }
 
 /**
- * Text that a plain YAML reader could read differently from the Document API, or expand
- * without limit: anchors, aliases, tags, merge keys, directives, complex keys. Such files
- * always take the slow path (false positives only cost speed).
- */
-const NEEDS_FULL_PARSER = /(?:^|[\s,[{])[&*!]|<<|^%|^\s*\?(?:\s|$)|[}\]"']#|[,{]\s*:|\d[eE][-+]?\d/m;
-
-/** The characters scanLines looks at; most lines of a spec have none. */
-const SCANNED = /['"{}[\]#-]/;
-
-/**
- * One pass over the lines for the fast path.
- *
- * `unbalanced`: js-yaml lets a quoted scalar or a flow collection run on over less-indented
- * lines where `yaml` reports an error; so a line that leaves a quote or a bracket open (a
- * multi-line or broken string or flow map, or just an apostrophe) takes the full parser.
- *
- * `depthBound`: how deeply the data can nest at most, so that the exact walk (depthOf) is
- * needed only for unusual texts. On the fast path there are no aliases, complex keys or
- * multi-line flow collections, so a collection nests in its parent only by indentation (a block
- * mapping's child starts further right; a block sequence may start at its key's column: two
- * levels per column), by `- ` on the line (a sequence, and a compact mapping in it), or by
- * brackets within the line. Counted generously: the bound only has to be an upper one.
- */
-function scanLines(text: string): { unbalanced: boolean; depthBound: number } {
-  let depthBound = 0;
-  for (const line of text.split('\n')) {
-    let quote: "'" | '"' | undefined;
-    let depth = 0;
-    let deepest = 0;
-    let dashes = 0;
-    let indent = 0;
-    while (line.charCodeAt(indent) === 32) indent++;
-    // Most lines hold none of the characters looked at below: a native search skips them.
-    const plain = !SCANNED.test(line);
-    for (let i = plain ? line.length : indent; i < line.length; i++) {
-      const ch = line[i];
-      if (quote === undefined) {
-        if (ch === '#' && (i === 0 || /\s/.test(line[i - 1]))) break; // a comment: its apostrophes do not count
-        if (ch === "'" || ch === '"') quote = ch;
-        else if (ch === '{' || ch === '[') deepest = Math.max(deepest, ++depth);
-        else if (ch === '}' || ch === ']') depth--;
-        else if (ch === '-') dashes++;
-      } else if (quote === '"' && ch === '\\') {
-        i++;
-      } else if (ch === quote) {
-        quote = undefined;
-      }
-    }
-    if (quote !== undefined || depth !== 0) return { unbalanced: true, depthBound: Infinity };
-    depthBound = Math.max(depthBound, 2 * (indent + 1) + 3 * dashes + deepest + 2);
-  }
-  return { unbalanced: false, depthBound };
-}
-
-/**
- * The fast path. The `yaml` Document API keeps positions and comments, and costs ~8× more
- * than a plain reader: 500 services take 400 ms to parse. A clean spec needs no positions, so
- * the data is read with js-yaml (core schema, like `yaml`'s YAML 1.2 default) and the Document
- * is built only when something asks for positions (a diagnostic) or edits. Anything unusual,
- * and any error, goes to the full parser, which produces the diagnostics. `shallow`: the text
- * cannot nest deeper than MAX_DEPTH.
- */
-export function readFast(text: string): { data: unknown; shallow: boolean } | undefined {
-  if (NEEDS_FULL_PARSER.test(text)) return undefined;
-  const lines = scanLines(text);
-  if (lines.unbalanced) return undefined;
-  try {
-    return { data: loadYaml(text, { schema: CORE_SCHEMA, json: false }), shallow: lines.depthBound <= MAX_DEPTH };
-  } catch {
-    return undefined;
-  }
-}
-
-/**
  * Parse spec text (already decoded). `file` is only used in diagnostics. `full` skips the fast
  * path: callers that found a problem re-read with it, so every diagnostic comes from the
  * Document API's reading of the text.
  */
 export function parseSpecText(file: string, text: string, options: { full?: boolean } = {}): LoadResult {
   if (isBlank(text)) return { ok: false, diagnostics: [emptyFile(file)] };
-  const fast = options.full ? undefined : readFast(text);
-  if (fast && fast.data !== null && typeof fast.data === 'object' && (fast.shallow || depthOf(fast.data) <= MAX_DEPTH)) {
+  // The fast path. The Document API keeps positions and comments and costs ~8× more than a
+  // plain reader (500 services: 400 ms). A clean spec needs no positions: the line reader
+  // (plain-reader.ts) reads the data of specs inside its subset, and the Document is built only
+  // when something asks for positions (a diagnostic) or edits. Anything else, and any error,
+  // goes to the full parser, which produces the diagnostics.
+  const fast = options.full ? undefined : readPlain(text, MAX_DEPTH);
+  if (fast) {
     let full: ReturnType<typeof readDocument> | undefined;
     const parseFull = () => (full ??= readDocument(text));
     const source: SpecSource = {
