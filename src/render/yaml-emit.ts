@@ -7,14 +7,16 @@
  * through the `yaml` parser.
  */
 
-// Plain scalars YAML 1.1 or 1.2 would read as something other than a string.
-const RESERVED = /^(?:true|false|yes|no|on|off|y|n|null|~|\.inf|-\.inf|\+\.inf|\.nan|<<|=)$/i;
-const NUMBER_LIKE = /^[-+]?(?:\.?\d|0[xob])|^[-+]?\.(?:inf|nan)$/i;
-const SAFE_PLAIN = /^[A-Za-z_/$][\w ./$(){}@+-]*$/;
+/**
+ * A string that can be written plain: it starts with a letter, `_`, `/` or `$` (so it is no
+ * number, `.inf`, `~`, `<<` or indicator), holds only characters with no meaning to YAML in
+ * block context, and is none of the words YAML 1.1 or 1.2 read as a boolean or null. One
+ * expression, because it runs for every key and value of every OpenAPI document.
+ */
+const PLAIN = /^(?!(?:true|false|yes|no|on|off|y|n|null)$)[A-Za-z_/$][\w ./$(){}@+-]*$/i;
 
 function scalarText(value: string): string {
-  const plain = value !== '' && SAFE_PLAIN.test(value) && !RESERVED.test(value) && !NUMBER_LIKE.test(value) && !value.endsWith(' ') && !/[{}]/.test(value.charAt(0));
-  return plain ? value : JSON.stringify(value);
+  return PLAIN.test(value) && value.charCodeAt(value.length - 1) !== 32 ? value : JSON.stringify(value);
 }
 
 function keyText(key: string): string {
@@ -38,21 +40,24 @@ function hasEntries(v: unknown): boolean {
   return false;
 }
 
-function emit(value: unknown, indent: string, out: string[]): void {
+/**
+ * Appends the lines of `value` (a non-empty map or list) at `indent`. `first` replaces the
+ * indentation of the first line: a map that is a list entry starts on the dash's line.
+ */
+function emit(value: unknown, indent: string, out: string[], first: string = indent): void {
   const inner = `${indent}  `;
+  let lead = first;
   if (Array.isArray(value)) {
     for (const item of value) {
       if (isObject(item) && hasEntries(item)) {
-        const lines: string[] = [];
-        emit(item, inner, lines);
-        // The first key goes on the dash's line.
-        out.push(`${indent}- ${lines[0].slice(inner.length)}`, ...lines.slice(1));
+        emit(item, inner, out, `${lead}- `);
       } else if (Array.isArray(item) && item.length > 0) {
-        out.push(`${indent}-`);
+        out.push(`${lead}-`);
         emit(item, inner, out);
       } else {
-        out.push(`${indent}- ${inline(item)}`);
+        out.push(`${lead}- ${inline(item)}`);
       }
+      lead = indent;
     }
     return;
   }
@@ -60,11 +65,12 @@ function emit(value: unknown, indent: string, out: string[]): void {
   for (const key in map) {
     const v = map[key];
     if (hasEntries(v)) {
-      out.push(`${indent}${keyText(key)}:`);
+      out.push(`${lead}${keyText(key)}:`);
       emit(v, inner, out);
     } else {
-      out.push(`${indent}${keyText(key)}: ${inline(v)}`);
+      out.push(`${lead}${keyText(key)}: ${inline(v)}`);
     }
+    lead = indent;
   }
 }
 

@@ -35,6 +35,11 @@ describe('toYaml', () => {
     }
   });
 
+  it('quotes the words YAML 1.1 readers take for booleans, in any case, and nothing plain-safe', () => {
+    for (const s of ['yes', 'No', 'ON', 'off', 'y', 'N', 'True', 'NULL']) expect(toYaml({ k: s }), s).toBe(`k: ${JSON.stringify(s)}\n`);
+    for (const s of ['yesterday', 'nothing', 'User', '/users/{id}', 'a b', '$ref', 'application/json', 'x-y.z']) expect(toYaml({ k: s }), s).toBe(`k: ${s}\n`);
+  });
+
   it('round-trips random JSON through the yaml parser', () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 5 }), (value) => {
