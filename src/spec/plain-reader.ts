@@ -33,6 +33,10 @@ const PLAIN_INT = /^(?:0|-?[1-9][0-9]{0,14})$/;
 const PLAIN_FLOAT = /^-?(?:0|[1-9][0-9]{0,14})\.[0-9]{1,15}$/;
 /** A scalar may not start with an indicator, other than the minus of a negative number. */
 const INDICATOR_START = /^(?:[?:,[\]{}#&*!|>'"%@`]|-(?![0-9]))/;
+/** Not a plain key: an indicator first, a flow character or comment inside, a space last. */
+const NOT_PLAIN_KEY = /^(?:[?:,[\]{}#&*!|>'"%@`]|-(?![0-9]))|[[\]{},]| #|\s$/;
+/** Not a plain value in block context: an indicator first, or a `: ` inside or `:` last (a nested map). */
+const NOT_PLAIN_VALUE = /^(?:[?:,[\]{}#&*!|>'"%@`]|-(?![0-9]))|: |:$/;
 /** `|`, `|-`, `>` or `>-`, then maybe a comment. */
 const BLOCK_HEADER = /^([|>])(-?)(?: +(?:#.*)?)?$/;
 /** JSON's escapes (but `\u`) mean the same in YAML; a text with any other is left to the Document API. */
@@ -256,15 +260,12 @@ function splitKey(body: string): { key: string; rest: string } {
   else {
     const text = body.slice(0, colon);
     // A key is a plain scalar too: no indicator first, no comment or flow characters, no spaces at its ends.
-    if (INDICATOR_START.test(text) || /[[\]{},]| #|\s$/.test(text)) giveUp();
+    if (NOT_PLAIN_KEY.test(text)) giveUp();
     key = plainKey(text);
   }
-  let rest = body.slice(colon + 1);
-  let start = 0;
-  while (rest.charCodeAt(start) === 32) start++;
-  rest = rest.slice(start);
-  if (rest.startsWith('#')) rest = '';
-  return { key, rest };
+  let start = colon + 1;
+  while (body.charCodeAt(start) === 32) start++;
+  return { key, rest: start === body.length || body.charCodeAt(start) === 35 /* # */ ? '' : body.slice(start) };
 }
 
 /** The property name a plain key becomes: strings, and integers written the way JavaScript writes them. */
@@ -279,7 +280,7 @@ function plainKey(text: string): string {
 function blockPlainText(rest: string): string {
   const comment = rest.indexOf(' #');
   const text = (comment === -1 ? rest : rest.slice(0, comment)).trimEnd();
-  if (INDICATOR_START.test(text) || text.includes(': ') || text.endsWith(':')) giveUp();
+  if (NOT_PLAIN_VALUE.test(text)) giveUp();
   return text;
 }
 
