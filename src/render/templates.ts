@@ -61,9 +61,28 @@ interface Precompiled {
   sourceHash: string;
   /** The sources' stamps at build time: while they all hold, the hash need not be taken (null: too recent to trust). */
   sourceStamps: SourceStamp[] | null;
-  templates: Record<string, TemplateSpecification>;
   /** Plain functions for the templates inside fast-template.ts's subset (null: Handlebars renders it). */
   fast: Record<string, FastTemplate | null>;
+}
+
+/** Handlebars' own precompiled specifications, in a file of their own (templates.handlebars.cjs). */
+interface PrecompiledHandlebars {
+  sourceHash: string;
+  templates: Record<string, TemplateSpecification>;
+}
+
+/**
+ * The Handlebars specifications of the build that made `precompiled`, or undefined. Loaded by
+ * path, not by name, so the bundle (scripts/bundle.js) leaves them out: every template renders
+ * as a plain function, and ~120 KB of specifications cost start-up time on every run.
+ */
+function precompiledHandlebars(precompiled: Precompiled): PrecompiledHandlebars['templates'] | undefined {
+  try {
+    const mod = require(fileURLToPath(new URL('./templates.handlebars.cjs', import.meta.url))) as PrecompiledHandlebars;
+    return mod.sourceHash === precompiled.sourceHash ? mod.templates : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function loadPrecompiled(): Precompiled | undefined {
@@ -138,10 +157,11 @@ function handlebarsTemplates(): Map<string, Template> {
   if (handlebars) return handlebars;
   env ??= load();
   const { precompiled } = env;
-  const hbs = (precompiled ? (require('handlebars/runtime') as typeof Handlebars) : (require('handlebars') as typeof Handlebars)).create();
+  const built = precompiled && precompiledHandlebars(precompiled);
+  const hbs = (built ? (require('handlebars/runtime') as typeof Handlebars) : (require('handlebars') as typeof Handlebars)).create();
   hbs.registerHelper(HELPERS);
   // Without a build, compile here to the same specification the build precompiles.
-  const specs = precompiled?.templates ?? Object.fromEntries(templateSources().map(([name, source]) => [name, specFromSource(hbs, source)]));
+  const specs = built ?? Object.fromEntries(templateSources().map(([name, source]) => [name, specFromSource(hbs, source)]));
   const templates = new Map<string, Template>();
   for (const [name, spec] of Object.entries(specs)) {
     const template = hbs.template(spec);

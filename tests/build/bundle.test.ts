@@ -126,3 +126,18 @@ describe('precompiled templates', () => {
     expect(runtimeOf(generate(pkg))).toContain('SMALL RUNTIME');
   });
 });
+
+describe('the build’s Handlebars specifications (dist/render/templates.handlebars.cjs)', () => {
+  it('render every file of the shop as the plain functions do', async () => {
+    // From dist/, where templates.js finds the precompiled files beside it (the sources' tests compile instead).
+    const dist = (rel: string) => import(join(ROOT, 'dist', rel));
+    const { lintText } = (await dist('lint.js')) as typeof import('../../src/lint.js');
+    const { planSystem } = (await dist('plan/index.js')) as typeof import('../../src/plan/index.js');
+    const templates = (await dist('render/templates.js')) as typeof import('../../src/render/templates.js');
+    const { model } = lintText('shop.yaml', readFileSync(join(ROOT, 'examples/shop/microgen.yaml'), 'utf8'));
+    const renders: [string, object][] = [];
+    templates.observeRenders(() => planSystem({ model: model!, specPath: 'microgen.yaml', version: '0.0.0-test' }), (name, data) => renders.push([name, data]));
+    expect(renders.length).toBeGreaterThan(20);
+    for (const [name, data] of renders) expect(templates.renderWithHandlebars(name, data), name).toBe(templates.render(name, data));
+  });
+});
