@@ -287,6 +287,8 @@ function blockPlainText(rest: string): string {
 /** The core schema's reading of a plain scalar, for the scalars every YAML reads alike. */
 function plainScalar(text: string): unknown {
   const c = text.charCodeAt(0);
+  // Most keys and values start with a lower-case letter that begins no keyword (n, t, f): strings.
+  if (c >= 97 && c <= 122 && c !== 110 && c !== 116 && c !== 102) return text;
   if (text.length <= 5) return keyword(text, c);
   return numberish(text, c) ? number(text) : text;
 }
