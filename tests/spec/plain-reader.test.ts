@@ -4,7 +4,8 @@
  * the reader knows and some it must refuse (tests/helpers/random-yaml.ts), and the shop spec is
  * mutated line by line and character by character.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { dump } from 'js-yaml';
@@ -12,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { makeSpec } from '../../bench/make-spec.js';
 import { readPlain } from '../../src/spec/plain-reader.js';
 import { MAX_DEPTH, parseSpecText, parseWithDocument } from '../../src/spec/source.js';
+import { runCli } from '../helpers/io.js';
 import { word, yamlDocument } from '../helpers/random-yaml.js';
 import { ROOT } from '../helpers/system.js';
 
@@ -57,6 +59,22 @@ describe('the line reader', () => {
     const anchored = parseSpecText('x.yaml', 'a: &x 1\nb: *x\n');
     expect(anchored.ok && anchored.source.fast).toBeUndefined();
     expect(anchored.ok && anchored.source.data).toEqual({ a: 1, b: 1 });
+  });
+
+  it('still reads a spec after `microgen add` has edited it (edits keep to the subset)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'microgen-plain-add-'));
+    writeFileSync(join(dir, 'microgen.yaml'), SHOP);
+    for (const argv of [
+      ['add', 'service', 'billing', '--db', 'postgres'],
+      ['add', 'event', 'billing.invoiced', '--field', 'invoiceId:string,total:number'],
+      ['add', 'operation', 'billing', 'createInvoice', '--http', 'POST /invoices/{id}', '--body', 'amount:number,note:string?', '--response', '201:empty', '--response', '404:empty'],
+      ['add', 'route', '/api/billing', '--service', 'billing', '--strip-path'],
+    ]) {
+      expect((await runCli([...argv, '--no-generate'], dir)).code, argv.join(' ')).toBe(0);
+    }
+    const text = readFileSync(join(dir, 'microgen.yaml'), 'utf8');
+    expect(text).toContain('createInvoice');
+    expect(readPlain(text, MAX_DEPTH)?.data).toEqual(reference(text));
   });
 
   it('reads the plain forms exactly', () => {
