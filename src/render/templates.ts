@@ -24,20 +24,26 @@ type Template = Handlebars.TemplateDelegate;
 type TemplateSpecification = Parameters<typeof Handlebars.template>[0];
 let env: { precompiled: Precompiled | undefined; fast: Map<string, FastTemplate>; runtime: FastRuntime } | undefined;
 
-function listFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : [join(dir, e.name)]));
+/** templates/ and every folder and file in it, each folder before its contents. */
+function walk(dir: string = TEMPLATES_DIR): { path: string; isDir: boolean }[] {
+  return [
+    { path: dir, isDir: true },
+    ...readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [{ path: join(dir, e.name), isDir: false }])),
+  ];
 }
+
+/** A path under templates/ as the precompiled files name it: relative, with `/`. */
+const templatePath = (path: string): string => relative(TEMPLATES_DIR, path).split(sep).join('/');
 
 /** A folder or file under templates/ as [path relative to it, size, mtime]. */
 export type SourceStamp = [path: string, size: number, mtimeMs: number];
 
 /** Stamps of templates/ and everything in it: a file added, removed or edited changes one. */
-export function sourceStamps(dir = TEMPLATES_DIR): SourceStamp[] {
-  const stamp = (path: string): SourceStamp => {
+export function sourceStamps(): SourceStamp[] {
+  return walk().map(({ path }) => {
     const st = statSync(path);
-    return [relative(TEMPLATES_DIR, path).split(sep).join('/'), st.size, st.mtimeMs];
-  };
-  return [stamp(dir), ...readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceStamps(join(dir, e.name)) : [stamp(join(dir, e.name))]))];
+    return [templatePath(path), st.size, st.mtimeMs];
+  });
 }
 
 /** Shared with the build's precompilation (scripts/precompile-templates.js). */
@@ -45,9 +51,9 @@ export const COMPILE_OPTIONS = { noEscape: true, strict: true } as const;
 
 /** Every template under templates/ as [name without .hbs, source], sorted. */
 export function templateSources(): [string, string][] {
-  return listFiles(TEMPLATES_DIR)
-    .filter((f) => f.endsWith('.hbs'))
-    .map((f): [string, string] => [relative(TEMPLATES_DIR, f).split(sep).join('/').replace(/\.hbs$/, ''), readFileSync(f, 'utf8')])
+  return walk()
+    .filter((e) => !e.isDir && e.path.endsWith('.hbs'))
+    .map((e): [string, string] => [templatePath(e.path).replace(/\.hbs$/, ''), readFileSync(e.path, 'utf8')])
     .sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
