@@ -97,7 +97,8 @@ class Reader {
     return data;
   }
 
-  private enter(depth: number): void {
+  /** Entering a collection at `depth` (block or flow): gives up past the limit, keeps the deepest. */
+  enter(depth: number): void {
     if (depth > this.maxDepth) giveUp();
     if (depth > this.deepest) this.deepest = depth;
   }
@@ -225,11 +226,6 @@ class Reader {
     }
     return form[2] === '-' ? text : `${text}\n`;
   }
-
-  /** For flow collections, which count depth the same way. */
-  flowDepth(depth: number): void {
-    this.enter(depth);
-  }
 }
 
 const isSequenceEntry = (body: string): boolean => body.charCodeAt(0) === 45 /* - */ && (body.length === 1 || body.charCodeAt(1) === 32);
@@ -289,30 +285,16 @@ function plainScalar(text: string): unknown {
   const c = text.charCodeAt(0);
   // Most keys and values start with a lower-case letter that begins no keyword (n, t, f): strings.
   if (c >= 97 && c <= 122 && c !== 110 && c !== 116 && c !== 102) return text;
-  if (text.length <= 5) return keyword(text, c);
+  if (KEYWORDS.has(text)) return KEYWORDS.get(text);
   return numberish(text, c) ? number(text) : text;
 }
 
-/** Null, booleans, or a short string or number. */
-function keyword(text: string, c: number): unknown {
-  switch (text) {
-    case '':
-    case '~':
-    case 'null':
-    case 'Null':
-    case 'NULL':
-      return null;
-    case 'true':
-    case 'True':
-    case 'TRUE':
-      return true;
-    case 'false':
-    case 'False':
-    case 'FALSE':
-      return false;
-  }
-  return numberish(text, c) ? number(text) : text;
-}
+/** The plain scalars YAML 1.2's core schema reads as null or a boolean. */
+const KEYWORDS = new Map<string, null | boolean>([
+  ...['', '~', 'null', 'Null', 'NULL'].map((k): [string, null] => [k, null]),
+  ...['true', 'True', 'TRUE'].map((k): [string, boolean] => [k, true]),
+  ...['false', 'False', 'FALSE'].map((k): [string, boolean] => [k, false]),
+]);
 
 /** Starts like a number: a digit, a sign, a dot or an underscore. */
 const numberish = (text: string, c: number): boolean => (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46 || c === 95;
@@ -398,7 +380,7 @@ class FlowReader {
   }
 
   private list(depth: number): unknown[] {
-    this.owner.flowDepth(depth);
+    this.owner.enter(depth);
     this.i++;
     const list: unknown[] = [];
     this.spaces();
@@ -418,7 +400,7 @@ class FlowReader {
   }
 
   private map(depth: number): Record<string, unknown> {
-    this.owner.flowDepth(depth);
+    this.owner.enter(depth);
     this.i++;
     const map: Record<string, unknown> = {};
     this.spaces();
