@@ -13,9 +13,27 @@ export const E2E = fileURLToPath(new URL('../.e2e', import.meta.url));
 /** Longer than any install: a lock this old is a leftover of a killed run. */
 const LOCK_STALE_MS = 15 * 60_000;
 
-/** All package.json files of a generated system (root, services, gateway), relative paths, sorted. */
+/** Every file under `folder` (relative to `dir`, POSIX, sorted). */
+function filesUnder(dir, folder) {
+  const out = [];
+  const walk = (rel) => {
+    for (const entry of readdirSync(join(dir, rel), { withFileTypes: true })) {
+      const path = `${rel}/${entry.name}`;
+      if (entry.isDirectory()) walk(path);
+      else out.push(path);
+    }
+  };
+  if (existsSync(join(dir, folder))) walk(folder);
+  return out.sort();
+}
+
+/**
+ * What an install depends on: every package.json of a generated system (root, services,
+ * gateway), and the whole of its generator-owned packages (packages/runtime): those are
+ * installed as workspaces, so the install must hold their files, not just their manifests.
+ */
 export function packageJsons(dir) {
-  const out = ['package.json'];
+  const out = ['package.json', ...filesUnder(dir, 'packages')];
   for (const group of ['services', 'gateway']) {
     const base = join(dir, group);
     if (!existsSync(base)) continue;

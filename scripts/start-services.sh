@@ -1,7 +1,23 @@
 #!/usr/bin/env bash
-# Starts the servers the end-to-end tests talk to (PostgreSQL, Redis), bound to 127.0.0.1, and waits until each
-# port answers. Used by .ci/run; run it yourself (as root) before `npm test` on a fresh machine.
+# Starts the servers the end-to-end tests talk to (PostgreSQL, Redis), bound to 127.0.0.1, and waits
+# until each port answers. With --install, first installs the missing ones from Debian's packages
+# (as root). scripts/test.sh runs it; tests that stop a server start their own instance instead.
 set -euo pipefail
+
+if [ "${1:-}" = "--install" ]; then
+  missing=()
+  command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    if [ "$(id -u)" != 0 ]; then
+      echo "the tests need ${missing[*]}: install them (apt-get install -y ${missing[*]}) or run this as root" >&2
+      exit 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+fi
 
 wait_port() { # host port name
   for _ in $(seq 1 60); do
@@ -23,7 +39,7 @@ if command -v pg_ctlcluster >/dev/null 2>&1; then
   su postgres -c "psql -q -tc \"SELECT 1 FROM pg_roles WHERE rolname='microgen'\" | grep -q 1 || psql -q -c \"CREATE ROLE microgen LOGIN PASSWORD 'microgen' SUPERUSER\""
 fi
 
-# Redis: loopback only, nothing persisted (the tests stop and restart it).
+# Redis: loopback only, nothing persisted.
 if command -v redis-server >/dev/null 2>&1; then
   if ! (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
     redis-server --bind 127.0.0.1 --port 6379 --daemonize yes --save '' --appendonly no >/dev/null

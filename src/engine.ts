@@ -13,6 +13,7 @@ import type { Diagnostic } from './diagnostics/diagnostic.js';
 import { hasErrors, lintBytes } from './lint.js';
 import type { SystemModel } from './model/types.js';
 import { planSystem } from './plan/index.js';
+import { loadRuntimePackage } from './plan/runtime-package.js';
 import { mark } from './util/timings.js';
 import type { VirtualTree } from './plan/tree.js';
 import { existsSync, readFileSync } from 'node:fs';
@@ -61,7 +62,7 @@ export async function planRun(input: EngineInput, bytes: Uint8Array = readFileSy
   mark('lint');
   if (hasErrors(lint) || !lint.model) return { ok: false, diagnostics: lint.diagnostics };
   const recovered = recoverJournal(input.outDir);
-  const tree = planSystem({ model: lint.model, specPath: specPathFromOut(input.outDir, input.specPath), version: input.version });
+  const tree = planSystem({ model: lint.model, specPath: specPathFromOut(input.outDir, input.specPath), version: input.version, runtime: loadRuntimePackage() });
   mark('plan');
   const manifest = readManifest(input.outDir, input.generator);
   // A fresh output folder has nothing to read: skip ~2,000 failing reads on a cold generate.

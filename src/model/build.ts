@@ -26,6 +26,7 @@ import type {
   Route,
   Saga,
   Service,
+  ServiceFeatures,
   Subscription,
   SystemModel,
   TypeRef,
@@ -202,7 +203,7 @@ export function buildModel(raw: Raw.Spec): SystemModel {
     };
   });
 
-  const services: Service[] = serviceEntries.map(([name, s]) => {
+  const services: Service[] = serviceEntries.map(([name, s]): Omit<Service, 'features'> => {
     const at = ['services', name];
     const scope: Scope = { shared: shared.shared, local: new Set(Object.keys(s.schemas ?? {})) };
     const subscribes: Subscription[] = (s.subscribes ?? []).map((sub, i) => ({
@@ -237,7 +238,7 @@ export function buildModel(raw: Raw.Spec): SystemModel {
       calls,
       at,
     };
-  });
+  }).map((s, _, all) => ({ ...s, features: featuresOf(s, all) }));
 
   const g = raw.gateway;
   const gateway: Gateway = {
@@ -279,6 +280,22 @@ export function buildModel(raw: Raw.Spec): SystemModel {
         : {}),
     },
   });
+}
+
+/** What the service's generated code provides (see ServiceFeatures). */
+function featuresOf(service: Omit<Service, 'features'>, all: readonly Omit<Service, 'features'>[]): ServiceFeatures {
+  const reachable = (call: Call): boolean => {
+    const callee = all.find((s) => s.name === call.service);
+    return callee !== undefined && call.operations.some((op) => callee.operations.some((o) => o.name === op));
+  };
+  const calls = service.calls.filter((c) => all.some((s) => s.name === c.service));
+  return {
+    database: service.database !== 'none',
+    clients: calls.length > 0,
+    fallbacks: calls.some((c) => c.fallback && reachable(c)),
+    publishes: service.publishes.length > 0,
+    subscribes: service.subscribes.length > 0,
+  };
 }
 
 /**

@@ -114,6 +114,23 @@ export interface Call {
 
 export type Database = 'postgres' | 'mongodb' | 'redis' | 'none';
 
+/**
+ * What a service's generated code has to provide, decided once here so that generators ask
+ * the model instead of recomputing it (and cannot disagree).
+ */
+export interface ServiceFeatures {
+  /** It declares a database. */
+  readonly database: boolean;
+  /** It calls at least one declared service: typed clients. */
+  readonly clients: boolean;
+  /** A call with `fallback: true` reaches at least one operation: fallback handlers. */
+  readonly fallbacks: boolean;
+  /** It publishes events (declared or implied by a choreography). */
+  readonly publishes: boolean;
+  /** It subscribes to events: event handlers. */
+  readonly subscribes: boolean;
+}
+
 export interface Service {
   readonly name: string;
   readonly description?: string;
@@ -127,6 +144,7 @@ export interface Service {
   readonly publishes: readonly Publication[];
   readonly subscribes: readonly Subscription[];
   readonly calls: readonly Call[];
+  readonly features: ServiceFeatures;
   readonly at: SpecPath;
 }
 

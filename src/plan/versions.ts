@@ -3,6 +3,8 @@
  * Node 20 (the machines' runtime): see docs/dependencies.md for why each was chosen.
  */
 export const VERSIONS = {
+  /** The workspace package packages/runtime (microgen's runtime library); `*` always matches the copy beside it. */
+  '@microgen/runtime': '*',
   typescript: '~5.9.3',
   '@types/node': '^20.19.0',
   fastify: '^5.6.0',

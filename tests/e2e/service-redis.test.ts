@@ -1,43 +1,29 @@
 /**
- * A generated service with `database: redis` against a real Redis: the handler uses the typed
- * ioredis client (`this.ctx.db`), what it writes is in the server (read back with redis-cli),
- * /health answers 503 while Redis is down and 200 once the client has reconnected by itself.
- * CI installs and starts redis-server on 127.0.0.1:6379 (scripts/start-services.sh);
- * MICROGEN_SKIP_REDIS=1 skips these tests, and nothing else does: without that variable an
- * unreachable Redis is a failure.
+ * A generated service with `database: redis` against a real Redis of the test's own (its own
+ * port, nothing persisted: the test kills and restarts it, so it never touches the machine's
+ * shared server): the handler uses the typed ioredis client (`this.ctx.db`), /health answers 503
+ * while Redis is down and 200 once the client has reconnected by itself.
  */
-import { execFileSync } from 'node:child_process';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { health, healthy, portAnswers, startServiceProcess, waitFor, type ServiceProcess } from '../helpers/service-process.js';
+import { privateRedis, type PrivateServer } from '../helpers/private-servers.js';
+import { health, healthy, startServiceProcess, type ServiceProcess } from '../helpers/service-process.js';
 import { runtimeSystem } from './runtime-system.js';
 
-const SKIP = process.env.MICROGEN_SKIP_REDIS === '1';
-const REDIS_URL = process.env.MICROGEN_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
-const { hostname: HOST, port: PORT = '6379' } = new URL(REDIS_URL);
-
-const cli = (...args: string[]): string => execFileSync('redis-cli', ['-h', HOST, '-p', PORT, ...args], { encoding: 'utf8', timeout: 10_000 }).trim();
-/** The same way scripts/start-services.sh starts it: loopback only, nothing persisted. */
-const startRedis = (): void => void execFileSync('redis-server', ['--bind', HOST, '--port', PORT, '--daemonize', 'yes', '--save', '', '--appendonly', 'no'], { timeout: 10_000 });
-
-const reachable = (): Promise<boolean> => portAnswers(HOST, Number(PORT));
-
-if (SKIP) console.warn('MICROGEN_SKIP_REDIS=1: skipping the Redis tests of generated services');
-
-describe.skipIf(SKIP)('a generated service with redis', () => {
+describe('a generated service with redis', () => {
+  let redis: PrivateServer;
   let sessions: ServiceProcess;
-  let stopped = false;
-  const key = `e2e-${process.pid}-${Date.now()}`;
+  const key = `e2e-${process.pid}`;
 
   beforeAll(async () => {
-    if (!(await reachable())) throw new Error(`Redis is not reachable at ${HOST}:${PORT}: run scripts/start-services.sh (or set MICROGEN_SKIP_REDIS=1)`);
-    const dir = await runtimeSystem();
-    sessions = await startServiceProcess(dir, 'sessions', { DATABASE_URL: REDIS_URL, CONSUL_URL: 'http://127.0.0.1:9' });
+    const [dir, server] = await Promise.all([runtimeSystem(), privateRedis()]);
+    redis = server;
+    sessions = await startServiceProcess(dir, 'sessions', { DATABASE_URL: redis.url });
   }, 600_000);
 
   afterAll(async () => {
-    if (stopped) startRedis();
     await sessions?.stop('SIGKILL');
-    if (!stopped) cli('DEL', `hits:${key}`);
+    await redis?.destroy();
   });
 
   const hit = async () => {
@@ -49,16 +35,18 @@ describe.skipIf(SKIP)('a generated service with redis', () => {
     expect(await health(sessions)).toEqual({ status: 200, body: { status: 'ok', checks: { database: 'up' } } });
     expect(await hit()).toEqual({ status: 200, body: { count: 1 } });
     expect(await hit()).toEqual({ status: 200, body: { count: 2 } });
-    expect(cli('GET', `hits:${key}`)).toBe('2');
+    const client = new Redis(redis.url);
+    try {
+      expect(await client.get(`hits:${key}`)).toBe('2');
+    } finally {
+      client.disconnect();
+    }
   });
 
   it('answers 503 while Redis is down and 200 once the client has reconnected', async () => {
-    cli('SHUTDOWN', 'NOSAVE');
-    stopped = true;
-    await waitFor(async () => ((await reachable()) ? undefined : true), 10_000, 'Redis to stop');
+    await redis.stop();
     expect(await health(sessions)).toEqual({ status: 503, body: { status: 'down', checks: { database: 'down' } } });
-    startRedis();
-    stopped = false;
+    await redis.start();
     const back = await healthy(sessions, 20_000, 'the client to reconnect');
     expect(back.body).toEqual({ status: 'ok', checks: { database: 'up' } });
     // Nothing was saved: the restarted server starts empty, and the process survived the outage.

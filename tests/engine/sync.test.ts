@@ -93,7 +93,7 @@ describe('generate', () => {
     expect(pkg.name).toBe('mine');
     expect(pkg.devDependencies.eslint).toBe('^9.0.0');
     expect(pkg.devDependencies.typescript).toBeDefined();
-    expect(pkg.workspaces).toEqual(['services/greeter']);
+    expect(pkg.workspaces).toEqual(['packages/runtime', 'services/greeter']);
     expect(readFileSync(file('package.json'), 'utf8')).toMatch(/^\{\n {4}"name": "mine",/);
   });
 
@@ -150,7 +150,7 @@ describe('generate', () => {
     writeFileSync(spec, two);
     expect((await generate()).code).toBe(0);
     const echoTypes = 'services/echo/src/generated/types.ts';
-    const echoApp = 'services/echo/src/generated/app.ts';
+    const echoApp = 'services/echo/src/generated/service.ts';
     writeFileSync(file(echoApp), readFileSync(file(echoApp), 'utf8') + '// kept\n');
     writeFileSync(spec, MINIMAL);
     const run = await generate();
@@ -235,7 +235,7 @@ describe('check', () => {
     writeFileSync(spec, MINIMAL.replace('POST /greetings', 'PUT /greetings'));
     const run = await check();
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain('stale services/greeter/src/generated/app.ts (would update)');
+    expect(run.stdout).toContain('stale services/greeter/src/generated/schemas.ts (would update)');
     expect(run.stdout).toMatch(/^-\s+method: 'POST',$/m);
     expect(run.stdout).toMatch(/^\+\s+method: 'PUT',$/m);
   });

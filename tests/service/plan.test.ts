@@ -17,6 +17,7 @@ import type { SystemModel } from '../../src/model/types.js';
 import { routeSchemas } from '../../src/plan/generators/route-schemas.js';
 import { planSystem } from '../../src/plan/index.js';
 import type { PlannedFile } from '../../src/plan/tree.js';
+import { loadRuntimePackage } from '../../src/plan/runtime-package.js';
 import { VERSIONS } from '../../src/plan/versions.js';
 import { ROOT } from '../helpers/system.js';
 
@@ -30,7 +31,7 @@ const SHOP = modelOf(readFileSync(join(ROOT, 'examples/shop/microgen.yaml'), 'ut
 const RUNTIME = modelOf(readFileSync(join(ROOT, 'tests/e2e/fixtures/runtime.yaml'), 'utf8'));
 
 function plan(model: SystemModel): Map<string, PlannedFile> {
-  return new Map(planSystem({ model, specPath: 'microgen.yaml', version: '0.0.0-test' }).list().map((f) => [f.path, f]));
+  return new Map(planSystem({ model, specPath: 'microgen.yaml', version: '0.0.0-test', runtime: loadRuntimePackage() }).list().map((f) => [f.path, f]));
 }
 
 const shop = plan(SHOP);
@@ -81,13 +82,13 @@ describe('route schemas', () => {
 
 describe('service package.json', () => {
   const pkg = (name: string) => JSON.parse(content(shop, `services/${name}/package.json`));
-  it('depends on fastify, pino and ajv (body validation), plus cockatiel for calls and the database client', () => {
-    const base = ['ajv', 'ajv-formats'];
-    expect(Object.keys(pkg('notification').dependencies)).toEqual([...base, 'fastify', 'pino']);
-    expect(Object.keys(pkg('user').dependencies)).toEqual([...base, 'fastify', 'pg', 'pino']);
+  it('depends on the runtime library through the workspace, plus its database driver', () => {
+    expect(pkg('notification').dependencies).toEqual({ '@microgen/runtime': '*' });
+    expect(Object.keys(pkg('user').dependencies)).toEqual(['@microgen/runtime', 'pg']);
     expect(pkg('user').devDependencies).toEqual({ '@types/pg': VERSIONS['@types/pg'] });
-    expect(Object.keys(pkg('product').dependencies)).toEqual([...base, 'fastify', 'ioredis', 'pino']);
-    expect(Object.keys(pkg('order').dependencies)).toEqual([...base, 'cockatiel', 'fastify', 'mongodb', 'pino']);
+    expect(Object.keys(pkg('product').dependencies)).toEqual(['@microgen/runtime', 'ioredis']);
+    expect(Object.keys(pkg('order').dependencies)).toEqual(['@microgen/runtime', 'mongodb']);
+    expect(JSON.parse(content(shop, 'package.json')).workspaces[0]).toBe('packages/runtime');
   });
 
   it('pins every version from src/plan/versions.ts, on majors that run on Node 20', () => {
@@ -95,7 +96,6 @@ describe('service package.json', () => {
       const p = pkg(s.name);
       for (const [name, version] of Object.entries({ ...p.dependencies, ...p.devDependencies })) expect(version).toBe(VERSIONS[name as keyof typeof VERSIONS]);
     }
-    expect(VERSIONS.cockatiel).toMatch(/^\^3\./);
     expect(VERSIONS.mongodb).toMatch(/^\^6\./);
   });
 });
@@ -103,12 +103,10 @@ describe('service package.json', () => {
 describe('clients', () => {
   it('cover exactly the operations in calls.<service>.operations', () => {
     const client = content(shop, 'services/order/src/generated/clients/user.ts');
-    expect(client).toMatch(/async getUser\(request: GetUserCall\)/);
+    expect(client).toMatch(/ getUser\(request: GetUserCall\): Promise<GetUserReply>/);
     expect(client).not.toMatch(/createUser/);
-    expect(client).toContain("path: '/users/' + encodeURIComponent(String(request.params.id))");
-    expect(client).toContain('statuses: [200, 404]');
+    expect(client).toContain("getUser: { name: 'getUser', method: 'GET', path: '/users/{id}', statuses: [200, 404] }");
     expect([...shop.keys()].filter((p) => p.includes('/clients/'))).toEqual([
-      'services/order/src/generated/clients/http.ts',
       'services/order/src/generated/clients/index.ts',
       'services/order/src/generated/clients/user.ts',
     ]);
@@ -119,7 +117,7 @@ describe('clients', () => {
     expect(index).toContain("retry: { attempts: 1, backoff: 'fixed', minMs: 10, maxMs: 10 }");
     expect(index).toContain('breaker: { failMax: 3, resetTimeoutMs: 300 }');
     expect(index).toContain("retry: { attempts: 3, backoff: 'exponential', minMs: 20, maxMs: 80 }");
-    expect(index).toContain('consulEndpoint(service)');
+    expect(index).toContain("caller('flaky', ");
   });
 
   it('declare the callee types locally, renaming a shared schema the callee shadows', () => {
@@ -144,8 +142,8 @@ services:
     expect(client).toMatch(/export interface Item \{\n {2}id: number;\n\}/);
     expect(client).toMatch(/export interface SharedItem \{\n {2}sku: string;\n\}/);
     expect(client).toMatch(/export interface Box \{\n {2}items: SharedItem\[\];\n\}/);
-    // dns discovery: a fixed URL, from the environment or the local default.
-    expect(content(plan(model), 'services/a/src/generated/clients/index.ts')).toContain('return fixedEndpoint(localUrl);');
+    // The callee's port, for when it runs on this machine with no URL set.
+    expect(content(plan(model), 'services/a/src/generated/clients/index.ts')).toContain("caller('b', 8002, {");
   });
 });
 
@@ -155,29 +153,29 @@ describe('fallbacks', () => {
     expect(scaffold.owner).toBe('scaffold');
     expect(scaffold.stubs?.map((s) => s.key)).toEqual(['fallback:user:getUser']);
     expect(scaffold.content).toContain('override async userGetUser(request: Fb.UserGetUserCall, error: Fb.CallError): Promise<Fb.UserGetUserReply>');
-    expect(content(shop, 'services/order/src/main.ts')).toContain('fallbacks: (ctx) => new Fallbacks(ctx)');
+    expect(content(shop, 'services/order/src/generated/service.ts')).toContain('fallbacks: (ctx) => new Fallbacks(ctx)');
     expect(shop.has('services/user/src/handlers/fallbacks.ts')).toBe(false);
-    expect(content(shop, 'services/user/src/main.ts')).not.toContain('fallbacks');
+    expect(content(shop, 'services/user/src/generated/service.ts')).not.toContain('allbacks');
+    // main.ts never depends on what the spec declares: adding a fallback needs no edit there.
+    expect(content(shop, 'services/order/src/main.ts').replace(/order/g, 'x')).toBe(content(shop, 'services/user/src/main.ts').replace(/user/g, 'x'));
   });
 });
 
 describe('context and features', () => {
   it('types ctx.db by database and ctx.clients by calls', () => {
-    expect(content(shop, 'services/user/src/generated/database.ts')).toContain('export type Database = pg.Pool;');
-    expect(content(shop, 'services/order/src/generated/database.ts')).toContain('export type Database = Db;');
-    expect(content(shop, 'services/product/src/generated/database.ts')).toContain('export type Database = Redis;');
-    expect(shop.has('services/notification/src/generated/database.ts')).toBe(false);
-    expect(content(shop, 'services/order/src/generated/context.ts')).toMatch(/readonly user: UserClient;[\s\S]*readonly db: Database;/);
-    expect(content(shop, 'services/notification/src/generated/context.ts')).not.toContain('db:');
+    expect(content(shop, 'services/user/src/generated/context.ts')).toContain('readonly db: Postgres;');
+    expect(content(shop, 'services/order/src/generated/context.ts')).toMatch(/readonly db: Db;[\s\S]*readonly clients: Clients;/);
+    expect(content(shop, 'services/product/src/generated/context.ts')).toContain('readonly db: Redis;');
+    expect(content(shop, 'services/notification/src/generated/context.ts')).not.toMatch(/db:|clients:/);
+    expect(content(shop, 'services/user/src/generated/service.ts')).toContain("resources: { db: postgres('postgres://microgen:microgen@127.0.0.1:5432/user') },");
+    expect(content(shop, 'services/notification/src/generated/service.ts')).toContain('resources: {},');
     expect(content(shop, 'services/user/src/generated/operations.ts')).toContain('constructor(protected readonly ctx: ServiceContext) {}');
   });
 
-  it('registers with Consul only when discovery is consul', () => {
-    expect(shop.has('services/user/src/generated/discovery.ts')).toBe(true);
-    expect(content(shop, 'services/user/src/generated/app.ts')).toContain('registerService(');
+  it('tells the runtime which discovery the spec uses', () => {
+    expect(content(shop, 'services/user/src/generated/service.ts')).toContain("discovery: 'consul',");
     const minimal = plan(modelOf(readFileSync(join(ROOT, 'examples/minimal/microgen.yaml'), 'utf8')));
-    expect(minimal.has('services/greeter/src/generated/discovery.ts')).toBe(false);
-    expect(content(minimal, 'services/greeter/src/generated/app.ts')).not.toContain('registerService');
+    expect(content(minimal, 'services/greeter/src/generated/service.ts')).toContain("discovery: 'dns',");
   });
 
   it('puts the generated header on generated files and none on the user scaffolds', () => {

@@ -1,17 +1,18 @@
 /**
  * Typed clients for a service's `calls`: one module per callee with the callee's request and
- * reply types (declared locally, so they cannot clash with the caller's own schemas), a shared
- * HTTP runtime with the resilience policies, the clients' index, and, where `fallback: true`,
- * the fallback base class and the user's scaffold with one stub per fallback.
+ * reply types (declared locally, so they cannot clash with the caller's own schemas) over the
+ * runtime's ServiceCaller, the clients' index with each callee's policies, and, where
+ * `fallback: true`, the fallback base class and the user's scaffold with one stub per fallback.
  */
-import { camelCase, pascalCase, serviceUrlEnv } from '../../model/names.js';
+import { camelCase, pascalCase } from '../../model/names.js';
 import { walkType } from '../../model/type-string.js';
 import type { Call, NamedSchema, Operation, Service, SystemModel, TypeRef } from '../../model/types.js';
-import { tsString } from '../../render/escape.js';
 import { render } from '../../render/templates.js';
-import { objectType, schemaDeclaration, tsKey, tsType, tsTypeName } from '../../render/ts-types.js';
+import { objectType, schemaDeclaration, tsType, tsTypeName } from '../../render/ts-types.js';
 import type { GenerateContext } from '../context.js';
+import { tsLiteral } from '../../render/ts-literal.js';
 import { tsHeader } from '../header.js';
+import { serviceKey, servicePath } from '../paths.js';
 import type { MemberStub, PlannedFile } from '../tree.js';
 import { hasBody, operationTypeName, operationTypes, replyStatuses, replyVariants } from './contracts.js';
 
@@ -42,7 +43,6 @@ export const clientClassName = (callee: string): string => `${pascalCase(callee)
 export const clientProperty = (callee: string): string => camelCase(callee);
 /** The fallback method for one callee operation: `user` + `getUser` → `userGetUser`. */
 export const fallbackMethodName = (callee: string, op: Operation): string => `${camelCase(callee)}${pascalCase(op.name)}`;
-export const hasFallbacks = (model: SystemModel, service: Service): boolean => resolvedCalls(model, service).some((c) => c.call.fallback && c.operations.length > 0);
 
 /** The callee's named schemas the operations reach (transitively), and how code names them. */
 function clientSchemas(model: SystemModel, callee: Service, ops: readonly Operation[]) {
@@ -77,17 +77,6 @@ function clientSchemas(model: SystemModel, callee: Service, ops: readonly Operat
   return { declarations, naming };
 }
 
-/** The path as a TypeScript expression: literal segments, and encoded parameters. */
-function pathExpression(op: Operation): string {
-  const parts = op.path.split(/\{([^}]+)\}/);
-  const pieces = parts.flatMap((part, i) => {
-    if (i % 2 === 0) return part === '' ? [] : [tsString(part)];
-    const access = tsKey(part) === part ? `.${part}` : `[${tsString(part)}]`;
-    return [`encodeURIComponent(String(request.params${access}))`];
-  });
-  return pieces.length === 0 ? "'/'" : pieces.join(' + ');
-}
-
 function clientFile(ctx: GenerateContext, service: Service, rc: ResolvedCall): PlannedFile {
   const { call, callee, operations } = rc;
   const { declarations, naming } = clientSchemas(ctx.model, callee, operations);
@@ -98,22 +87,19 @@ function clientFile(ctx: GenerateContext, service: Service, rc: ResolvedCall): P
       name: op.name,
       typeName: operationTypeName(op),
       doc: `${op.description ? `${op.description}\n\n` : ''}\`${op.method} ${op.path}\` on ${callee.name}.`,
-      method: op.method,
-      path: pathExpression(op),
       params: op.params.length > 0 ? objectType(op.params, '  ', naming) : undefined,
       query: op.query.length > 0 ? objectType(op.query, '  ', naming) : undefined,
       queryOptional,
       body: hasBody(op) ? tsType(op.body!, '  ', naming) : undefined,
       requestOptional: op.params.length === 0 && !hasBody(op) && queryOptional,
       replies: replyVariants(op, naming),
-      statuses: replyStatuses(op),
       fallbackMethod: fallbackMethodName(callee.name, op),
     };
   });
   return {
-    path: `services/${service.name}/src/generated/clients/${callee.name}.ts`,
+    path: servicePath(service.name, `src/generated/clients/${callee.name}.ts`),
     owner: 'generated',
-    key: `service:${service.name}:client:${callee.name}`,
+    key: serviceKey(service.name, `client:${callee.name}`),
     content: render('service/client.ts', {
       header: tsHeader(ctx.specPath).trimEnd(),
       caller: service.name,
@@ -126,6 +112,7 @@ function clientFile(ctx: GenerateContext, service: Service, rc: ResolvedCall): P
       failMax: call.breaker.failMax,
       resetTimeoutMs: call.breaker.resetTimeoutMs,
       declarations,
+      operationTable: tsLiteral(Object.fromEntries(operations.map((op) => [op.name, { name: op.name, method: op.method, path: op.path, statuses: replyStatuses(op) }]))),
       operations: views,
     }),
   };
@@ -142,8 +129,8 @@ const fallbackStub = (callee: Service, op: Operation): MemberStub => {
   };
 };
 
-/** The view of the clients for context.ts and app.ts. */
-export function clientViews(model: SystemModel, service: Service) {
+/** The view of the clients for clients/index.ts. */
+function clientViews(model: SystemModel, service: Service) {
   return resolvedCalls(model, service).map(({ call, callee, operations }) => ({
     service: callee.name,
     file: callee.name,
@@ -151,24 +138,22 @@ export function clientViews(model: SystemModel, service: Service) {
     property: clientProperty(callee.name),
     operations: operations.map((o) => o.name),
     fallback: call.fallback && operations.length > 0,
-    urlVariable: serviceUrlEnv(callee.name),
-    localUrl: `http://127.0.0.1:${callee.port}`,
+    port: callee.port,
     policy: { timeoutMs: call.timeoutMs, retry: call.retry, breaker: call.breaker },
   }));
 }
 
 export function clientFiles(ctx: GenerateContext, service: Service): PlannedFile[] {
   const { model, specPath } = ctx;
+  if (!service.features.clients) return [];
   const calls = resolvedCalls(model, service);
-  if (calls.length === 0) return [];
-  const dir = `services/${service.name}`;
+  const dir = servicePath(service.name);
   const header = tsHeader(specPath).trimEnd();
-  const key = (what: string) => `service:${service.name}:${what}`;
+  const key = (what: string) => serviceKey(service.name, what);
   const consul = model.discovery === 'consul';
-  const fallbacks = hasFallbacks(model, service);
+  const fallbacks = service.features.fallbacks;
   const files: PlannedFile[] = [
     ...calls.map((rc) => clientFile(ctx, service, rc)),
-    { path: `${dir}/src/generated/clients/http.ts`, owner: 'generated', key: key('client-http'), content: render('service/http-client.ts', { header, consul }) },
     {
       path: `${dir}/src/generated/clients/index.ts`,
       owner: 'generated',

@@ -12,6 +12,7 @@ import { render } from '../../render/templates.js';
 import { objectType, schemaDeclaration, tsType, type RefNaming } from '../../render/ts-types.js';
 import type { GenerateContext } from '../context.js';
 import { tsHeader } from '../header.js';
+import { serviceKey, servicePath } from '../paths.js';
 import type { MemberStub, PlannedFile } from '../tree.js';
 
 const T = 'T.';
@@ -113,9 +114,9 @@ const eventStub = (handler: { name: string; messageType: string }): MemberStub =
 /** types.ts, operations.ts, events.ts and the user's handler classes for operations and events. */
 export function contractFiles(ctx: GenerateContext, service: Service): PlannedFile[] {
   const { model, specPath } = ctx;
-  const dir = `services/${service.name}`;
+  const dir = servicePath(service.name);
   const header = tsHeader(specPath).trimEnd();
-  const key = (what: string) => `service:${service.name}:${what}`;
+  const key = (what: string) => serviceKey(service.name, what);
   const schemas = serviceSchemas(model, service);
   const events = serviceEvents(model, service);
   const handlers = uniqueHandlers(model, service);

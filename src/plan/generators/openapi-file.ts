@@ -3,6 +3,7 @@ import type { Service } from '../../model/types.js';
 import { toYaml } from '../../render/yaml-emit.js';
 import type { GenerateContext } from '../context.js';
 import { hashHeader } from '../header.js';
+import { serviceKey, servicePath } from '../paths.js';
 import { serviceOpenApi } from './openapi-doc.js';
 import type { PlannedFile } from '../tree.js';
 
@@ -10,5 +11,5 @@ export function openApiFile(ctx: GenerateContext, service: Service): PlannedFile
   const doc = serviceOpenApi(ctx.model, service.name);
   // A plain emitter: no anchors for shared objects, no folding, ~20× cheaper than yaml's stringify.
   const text = toYaml(doc);
-  return { path: `services/${service.name}/openapi.yaml`, owner: 'generated', key: `service:${service.name}:openapi`, content: hashHeader(ctx.specPath) + text };
+  return { path: servicePath(service.name, 'openapi.yaml'), owner: 'generated', key: serviceKey(service.name, 'openapi'), content: hashHeader(ctx.specPath) + text };
 }

@@ -6,8 +6,12 @@ import type { GenerateContext } from '../context.js';
 import { packageJsonFile } from '../package-json.js';
 import { HEADER_TEXT, type PlannedFile } from '../tree.js';
 import { deps, OVERRIDES } from '../versions.js';
-import { defaultDatabaseUrl } from './database.js';
-import { DEFAULT_CONSUL_URL } from './discovery.js';
+import { defaultDatabaseUrl } from '../databases.js';
+import { servicePath } from '../paths.js';
+import { RUNTIME_PACKAGE_DIR } from './runtime.js';
+
+/** Where services find the Consul agent when `CONSUL_URL` says nothing else. */
+export const DEFAULT_CONSUL_URL = 'http://127.0.0.1:8500';
 
 /** One operation (and one call, if any) that the README uses in its examples. */
 function readmeExample(model: SystemModel) {
@@ -26,13 +30,13 @@ function readmeExample(model: SystemModel) {
 
 export function workspaceFiles(ctx: GenerateContext): PlannedFile[] {
   const { model, specPath } = ctx;
-  const servicePaths = model.services.map((s) => `services/${s.name}`);
+  const servicePaths = model.services.map((s) => servicePath(s.name));
   const header = `${HEADER_TEXT}. Source: ${specPath}.`;
   const packageJson = {
     name: model.name,
     private: true,
     type: 'module',
-    workspaces: servicePaths,
+    workspaces: [RUNTIME_PACKAGE_DIR, ...servicePaths],
     scripts: {
       build: 'tsc -b',
       clean: 'tsc -b --clean',

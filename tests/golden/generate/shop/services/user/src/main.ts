@@ -1,12 +1,8 @@
-// Yours: microgen created this entry point once and will not change it.
-// startService connects what the service depends on, builds the service context (logger,
-// database, clients), hands it to your handler classes through the factories below, serves
-// HTTP and shuts down gracefully on SIGTERM/SIGINT. Pass your own dependencies here.
-import { startService } from './generated/app.js';
-import { Events } from './handlers/events.js';
-import { Operations } from './handlers/operations.js';
+// Yours: the entry point of user. microgen created it once and never changes it.
+// `start()` opens what the service depends on, builds your handler classes (src/handlers/)
+// with the service context, serves HTTP and stops gracefully on SIGTERM. To hand a class
+// dependencies of your own, pass its factory:
+//   await service.start({ handlers: { operations: (ctx) => new Operations(ctx, myDependency) } });
+import { service } from './generated/service.js';
 
-await startService({
-  operations: (ctx) => new Operations(ctx),
-  events: () => new Events(),
-});
+await service.start();

@@ -2,15 +2,9 @@
 // Regenerate with `microgen generate`; put your code in src/handlers/ and src/main.ts.
 // Payload types of the events this service publishes or receives, and the base class your
 // event handlers extend (src/handlers/events.ts).
+import type { EventMessage } from '@microgen/runtime';
+import type { ServiceContext } from './context.js';
 import type * as T from './types.js';
-
-/** An event as it arrives: routing key, schema version, message id (for deduplication) and payload. */
-export interface EventMessage<Name extends string, Payload> {
-  name: Name;
-  version: number;
-  id: string;
-  payload: Payload;
-}
 
 /** Payload of user.registered (version 1). */
 export interface UserRegisteredPayload {
@@ -70,10 +64,14 @@ export type OnInventoryShippedMessage =
 
 /** One method per subscription of the spec. */
 export abstract class EventHandlers {
+  constructor(protected readonly ctx: ServiceContext) {}
+
   /** order.* */
   abstract onOrderEvent(message: OnOrderEventMessage): Promise<void>;
+
   /** user.registered */
   abstract sendWelcome(message: SendWelcomeMessage): Promise<void>;
+
   /** inventory.shipped (saga fulfil-order) */
   abstract onInventoryShipped(message: OnInventoryShippedMessage): Promise<void>;
 }

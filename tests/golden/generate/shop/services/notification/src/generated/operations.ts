@@ -2,9 +2,8 @@
 // Regenerate with `microgen generate`; put your code in src/handlers/ and src/main.ts.
 // Request and reply types of every operation, and the base class your handlers extend
 // (src/handlers/operations.ts). A handler must return one of the declared status/body
-// pairs; anything else fails `tsc`. Your class receives the service context (`this.ctx`:
-// logger, database, clients) through the constructor of this base class.
-import type { Logger } from 'pino';
+// pairs; anything else fails `tsc`. Your class reaches the service context as `this.ctx`.
+import type { OperationRequest } from '@microgen/runtime';
 import type { ServiceContext } from './context.js';
 
 /** One method per operation of the spec. */

@@ -3,11 +3,11 @@
 // The base class of your fallbacks (src/handlers/fallbacks.ts): one method per operation of a
 // callee with `fallback: true`, called instead of failing when that call fails for good
 // (after its retries) or while the callee's circuit breaker is open.
+import type { CallError } from '@microgen/runtime';
 import type { ServiceContext } from './context.js';
 import type * as UserApi from './clients/user.js';
 
-export type { CallError } from './runtime.js';
-import type { CallError } from './runtime.js';
+export type { CallError } from '@microgen/runtime';
 
 export type UserGetUserCall = UserApi.GetUserCall;
 export type UserGetUserReply = UserApi.GetUserReply;

@@ -2,21 +2,16 @@
 // Regenerate with `microgen generate`; put your code in src/handlers/ and src/main.ts.
 // Request and reply types of every operation, and the base class your handlers extend
 // (src/handlers/operations.ts). A handler must return one of the declared status/body
-// pairs; anything else fails `tsc`. Your class receives the service context (`this.ctx`:
-// logger, database, clients) through the constructor of this base class.
-import type { Logger } from 'pino';
+// pairs; anything else fails `tsc`. Your class reaches the service context as `this.ctx`.
+import type { OperationRequest } from '@microgen/runtime';
 import type { ServiceContext } from './context.js';
 import type * as T from './types.js';
 
 /** POST /orders */
-export interface CreateOrderRequest {
-  params: Record<string, never>;
-  query: Record<string, never>;
-  body: T.NewOrder;
-  /** The request id (from `x-request-id`, or generated), for logs and downstream calls. */
-  requestId: string;
-  /** The request's logger: every line carries the request id. */
-  log: Logger;
+export interface CreateOrderRequest extends OperationRequest {
+  readonly params: Record<string, never>;
+  readonly query: Record<string, never>;
+  readonly body: T.NewOrder;
 }
 
 export type CreateOrderReply =
@@ -24,16 +19,12 @@ export type CreateOrderReply =
   | { status: 400; body: T.ErrorBody };
 
 /** GET /orders/{id} */
-export interface GetOrderRequest {
-  params: {
+export interface GetOrderRequest extends OperationRequest {
+  readonly params: {
     id: string;
   };
-  query: Record<string, never>;
-  body: undefined;
-  /** The request id (from `x-request-id`, or generated), for logs and downstream calls. */
-  requestId: string;
-  /** The request's logger: every line carries the request id. */
-  log: Logger;
+  readonly query: Record<string, never>;
+  readonly body: undefined;
 }
 
 export type GetOrderReply =
@@ -41,16 +32,12 @@ export type GetOrderReply =
   | { status: 404; body: T.ErrorBody };
 
 /** DELETE /orders/{id} */
-export interface CancelOrderRequest {
-  params: {
+export interface CancelOrderRequest extends OperationRequest {
+  readonly params: {
     id: string;
   };
-  query: Record<string, never>;
-  body: undefined;
-  /** The request id (from `x-request-id`, or generated), for logs and downstream calls. */
-  requestId: string;
-  /** The request's logger: every line carries the request id. */
-  log: Logger;
+  readonly query: Record<string, never>;
+  readonly body: undefined;
 }
 
 export type CancelOrderReply =

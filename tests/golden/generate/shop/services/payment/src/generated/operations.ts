@@ -2,24 +2,19 @@
 // Regenerate with `microgen generate`; put your code in src/handlers/ and src/main.ts.
 // Request and reply types of every operation, and the base class your handlers extend
 // (src/handlers/operations.ts). A handler must return one of the declared status/body
-// pairs; anything else fails `tsc`. Your class receives the service context (`this.ctx`:
-// logger, database, clients) through the constructor of this base class.
-import type { Logger } from 'pino';
+// pairs; anything else fails `tsc`. Your class reaches the service context as `this.ctx`.
+import type { OperationRequest } from '@microgen/runtime';
 import type { ServiceContext } from './context.js';
 import type * as T from './types.js';
 
 /** POST /payments */
-export interface ChargeRequest {
-  params: Record<string, never>;
-  query: Record<string, never>;
-  body: {
+export interface ChargeRequest extends OperationRequest {
+  readonly params: Record<string, never>;
+  readonly query: Record<string, never>;
+  readonly body: {
     orderId: string;
     amount: T.Money;
   };
-  /** The request id (from `x-request-id`, or generated), for logs and downstream calls. */
-  requestId: string;
-  /** The request's logger: every line carries the request id. */
-  log: Logger;
 }
 
 export type ChargeReply =
@@ -27,16 +22,12 @@ export type ChargeReply =
   | { status: 402; body: T.ErrorBody };
 
 /** POST /refunds */
-export interface RefundRequest {
-  params: Record<string, never>;
-  query: Record<string, never>;
-  body: {
+export interface RefundRequest extends OperationRequest {
+  readonly params: Record<string, never>;
+  readonly query: Record<string, never>;
+  readonly body: {
     orderId: string;
   };
-  /** The request id (from `x-request-id`, or generated), for logs and downstream calls. */
-  requestId: string;
-  /** The request's logger: every line carries the request id. */
-  log: Logger;
 }
 
 export type RefundReply =

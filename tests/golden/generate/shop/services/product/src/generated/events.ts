@@ -2,14 +2,8 @@
 // Regenerate with `microgen generate`; put your code in src/handlers/ and src/main.ts.
 // Payload types of the events this service publishes or receives, and the base class your
 // event handlers extend (src/handlers/events.ts).
-
-/** An event as it arrives: routing key, schema version, message id (for deduplication) and payload. */
-export interface EventMessage<Name extends string, Payload> {
-  name: Name;
-  version: number;
-  id: string;
-  payload: Payload;
-}
+import type { EventMessage } from '@microgen/runtime';
+import type { ServiceContext } from './context.js';
 
 /** Versions of the event payloads this service knows, by event name. */
 export const EVENT_VERSIONS = {
@@ -17,4 +11,5 @@ export const EVENT_VERSIONS = {
 
 /** One method per subscription of the spec. */
 export abstract class EventHandlers {
+  constructor(protected readonly ctx: ServiceContext) {}
 }

@@ -2,23 +2,18 @@
 // Regenerate with `microgen generate`; put your code in src/handlers/ and src/main.ts.
 // Request and reply types of every operation, and the base class your handlers extend
 // (src/handlers/operations.ts). A handler must return one of the declared status/body
-// pairs; anything else fails `tsc`. Your class receives the service context (`this.ctx`:
-// logger, database, clients) through the constructor of this base class.
-import type { Logger } from 'pino';
+// pairs; anything else fails `tsc`. Your class reaches the service context as `this.ctx`.
+import type { OperationRequest } from '@microgen/runtime';
 import type { ServiceContext } from './context.js';
 import type * as T from './types.js';
 
 /** GET /products/{id} */
-export interface GetProductRequest {
-  params: {
+export interface GetProductRequest extends OperationRequest {
+  readonly params: {
     id: string;
   };
-  query: Record<string, never>;
-  body: undefined;
-  /** The request id (from `x-request-id`, or generated), for logs and downstream calls. */
-  requestId: string;
-  /** The request's logger: every line carries the request id. */
-  log: Logger;
+  readonly query: Record<string, never>;
+  readonly body: undefined;
 }
 
 export type GetProductReply =
@@ -26,17 +21,13 @@ export type GetProductReply =
   | { status: 404; body: T.ErrorBody };
 
 /** GET /products */
-export interface ListProductsRequest {
-  params: Record<string, never>;
-  query: {
+export interface ListProductsRequest extends OperationRequest {
+  readonly params: Record<string, never>;
+  readonly query: {
     limit?: number;
     cursor?: string;
   };
-  body: undefined;
-  /** The request id (from `x-request-id`, or generated), for logs and downstream calls. */
-  requestId: string;
-  /** The request's logger: every line carries the request id. */
-  log: Logger;
+  readonly body: undefined;
 }
 
 export type ListProductsReply =

@@ -2,11 +2,8 @@
 // Regenerate with `microgen generate`; put your code in src/handlers/ and src/main.ts.
 // Types of the schemas this service uses: the shared ones and its own.
 
-/** The built-in error body every operation may answer with. */
-export interface ErrorBody {
-  error: string;
-  message: string;
-}
+/** The built-in error body every operation may answer with: `{ error, message }`. */
+export type { ErrorBody } from '@microgen/runtime';
 
 export interface Item {
   productId: string;

@@ -5,9 +5,8 @@
 // Timeout 5000ms per attempt, 3 attempt(s) with exponential backoff, circuit breaker opening
 // after 5 consecutive failures for 30000ms. When a call fails for good or the breaker is open,
 // the answer comes from your fallback (src/handlers/fallbacks.ts).
+import type { ServiceCaller } from '@microgen/runtime';
 import type { FallbackHandlers } from '../fallbacks.js';
-import { CallError } from '../runtime.js';
-import type { ServiceCaller } from './http.js';
 
 export interface User {
   id: number;
@@ -19,6 +18,9 @@ export interface ErrorBody {
   error: string;
   message: string;
 }
+
+/** user's operations this client uses. */
+const OPERATIONS = { getUser: { name: 'getUser', method: 'GET', path: '/users/{id}', statuses: [200, 404] } };
 
 /** What `getUser` sends. */
 export interface GetUserCall {
@@ -40,22 +42,9 @@ export class UserClient {
   ) {}
 
   /** `GET /users/{id}` on user. */
-  async getUser(request: GetUserCall): Promise<GetUserReply> {
-    try {
-      return (await this.sendGetUser(request)) as GetUserReply;
-    } catch (error) {
-      if (error instanceof CallError) return this.fallbacks().userGetUser(request, error);
-      throw error;
-    }
-  }
-
-  private sendGetUser(request: GetUserCall) {
-    return this.caller.call({
-      operation: 'getUser',
-      method: 'GET',
-      path: '/users/' + encodeURIComponent(String(request.params.id)),
-      requestId: request.requestId,
-      statuses: [200, 404],
-    });
+  getUser(request: GetUserCall): Promise<GetUserReply> {
+    return this.caller.call<GetUserReply>(OPERATIONS.getUser, request, (error) =>
+      this.fallbacks().userGetUser(request, error),
+    );
   }
 }

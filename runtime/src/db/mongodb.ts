@@ -1,0 +1,30 @@
+/** A service's MongoDB database (`database: mongodb`): `this.ctx.db` is the database `DATABASE_URL` names. */
+import { MongoClient, type Db } from 'mongodb';
+import { connectAtStart, type Resource, type ResourceFactory } from '../resource.js';
+
+export type { Db } from 'mongodb';
+
+const CONNECT_TIMEOUT_MS = 5_000;
+
+export function mongodb(defaultUrl: string): ResourceFactory<Db> {
+  return ({ logger, setting }) => {
+    const url = setting('DATABASE_URL') ?? defaultUrl;
+    const mongo = new MongoClient(url, { serverSelectionTimeoutMS: CONNECT_TIMEOUT_MS, connectTimeoutMS: CONNECT_TIMEOUT_MS });
+    const db = mongo.db();
+    const health = async (): Promise<void> => {
+      await db.command({ ping: 1 });
+    };
+    const resource: Resource<Db> = {
+      name: 'database',
+      client: db,
+      open: () =>
+        connectAtStart(logger, 'database', async () => {
+          await mongo.connect();
+          await health();
+        }),
+      health,
+      close: () => mongo.close(),
+    };
+    return resource;
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * A service's PostgreSQL database (`database: postgres`): `this.ctx.db` in handlers.
+ *
+ * Handlers see a small interface, `query` and `transaction`, rather than a `pg.Pool`: the same
+ * code then runs on a PostgreSQL server and, under `microgen dev`, on an embedded one. The pool
+ * itself is `this.ctx.db.pool` for what the interface does not cover.
+ */
+import pg from 'pg';
+import { connectAtStart, type Resource, type ResourceFactory } from '../resource.js';
+
+export interface QueryResult<Row> {
+  readonly rows: Row[];
+  /** Rows a command changed (or returned). */
+  readonly rowCount: number;
+}
+
+export interface Queryable {
+  /** One statement with `$1`-style parameters. */
+  query<Row extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<Row>>;
+}
+
+export interface Postgres extends Queryable {
+  /** Runs `work` on one connection inside BEGIN … COMMIT; a throw rolls it back and rethrows. */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** The connection pool, when the database is a PostgreSQL server. */
+  readonly pool?: pg.Pool;
+}
+
+/** How long a connection attempt or a health ping may take. */
+const CONNECT_TIMEOUT_MS = 5_000;
+
+const asResult = <Row>(r: pg.QueryResult): QueryResult<Row> => ({ rows: r.rows as Row[], rowCount: r.rowCount ?? r.rows.length });
+
+/** `query` and `transaction` over a pg pool. */
+export function poolDatabase(pool: pg.Pool): Postgres {
+  return {
+    pool,
+    async query<Row extends object>(text: string, params?: readonly unknown[]) {
+      return asResult<Row>(await pool.query(text, params as unknown[] | undefined));
+    },
+    async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      const tx: Queryable = { query: async <Row extends object>(text: string, params?: readonly unknown[]) => asResult<Row>(await client.query(text, params as unknown[] | undefined)) };
+      try {
+        await client.query('BEGIN');
+        const result = await work(tx);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+  };
+}
+
+/** PostgreSQL's "database does not exist". */
+const INVALID_CATALOG = '3D000';
+
+/**
+ * Creates the database a URL names, through the server's `postgres` database: a service's first
+ * start on a fresh server then needs no set-up beyond a role that may create databases.
+ */
+async function createDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
+  } catch (err) {
+    // Another instance created it meanwhile.
+    if ((err as { code?: string }).code !== '42P04') throw err;
+  } finally {
+    await client.end();
+  }
+}
+
+/** The service's database from `DATABASE_URL` (or `<SERVICE>_DATABASE_URL`), else `defaultUrl`. */
+export function postgres(defaultUrl: string): ResourceFactory<Postgres> {
+  return ({ logger, setting }) => {
+    const url = setting('DATABASE_URL') ?? defaultUrl;
+    const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, max: Number(setting('DATABASE_POOL_SIZE') ?? 10) });
+    // An idle connection the server dropped (a restart, say) must not crash the process.
+    pool.on('error', (err) => logger.warn({ err: { message: err.message } }, 'idle database connection lost'));
+    const health = async (): Promise<void> => {
+      await pool.query('SELECT 1');
+    };
+    const resource: Resource<Postgres> = {
+      name: 'database',
+      client: poolDatabase(pool),
+      open: () =>
+        connectAtStart(logger, 'database', async () => {
+          try {
+            await health();
+          } catch (err) {
+            if ((err as { code?: string }).code !== INVALID_CATALOG) throw err;
+            await createDatabase(url);
+            logger.info(`created the database ${new URL(url).pathname.slice(1)}`);
+            await health();
+          }
+        }),
+      health,
+      close: () => pool.end(),
+    };
+    return resource;
+  };
+}

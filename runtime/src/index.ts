@@ -1,0 +1,28 @@
+/**
+ * @microgen/runtime: what every generated service runs on. Generated code is typed glue over
+ * this package: route tables, clients, handler base classes and the service definition.
+ */
+export { defineService, type ServiceModule } from './service/define.js';
+export type {
+  ClientDeps,
+  ContextOf,
+  HandlerFactories,
+  HttpMethod,
+  OperationRequest,
+  ResourceFactories,
+  RouteDef,
+  ServiceDefinition,
+} from './service/definition.js';
+export { openService, runService, serviceApp, StartError, stopOnSignals, type OpenedService, type RunningService, type ServiceApp, type ServiceOptions } from './service/service.js';
+export { replyWithError, serviceRoutes } from './service/routes.js';
+export { errorBody, errorCode, HttpError, NotImplemented, type ErrorBody } from './errors.js';
+export { CallError, type CallFailure } from './http/call-error.js';
+export { fillPath, queryString, retryDelay, ServiceCaller, type BreakerPolicy, type CallPolicy, type ClientOperation, type ClientRequest, type HttpReply, type RetryPolicy } from './http/caller.js';
+export { fixedEndpoint, type Endpoint } from './http/endpoint.js';
+export { consulEndpoint, registerWithConsul, type Registration } from './discovery/consul.js';
+export { loadDotEnv, parseDotEnv, serviceUrlVariable, serviceVariablePrefix, settingOf } from './env.js';
+export { createLogger, type Logger } from './logger.js';
+export { newRequestId, REQUEST_ID_HEADER, requestIdOf } from './request-id.js';
+export { healthReport, withTimeout, type HealthReport, type Resource, type ResourceEnv, type ResourceFactory } from './resource.js';
+export { validatorCompiler } from './validation.js';
+export type { EventMessage } from './events/message.js';

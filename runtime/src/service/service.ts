@@ -1,0 +1,237 @@
+/**
+ * A service's life: open what it depends on, build the context and the user's handlers, serve
+ * HTTP (routes, `/health`), register with Consul, and stop gracefully.
+ */
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { serviceUrlVariable, settingOf } from '../env.js';
+import { errorBody } from '../errors.js';
+import { consulEndpoint, registerWithConsul, type Registration } from '../discovery/consul.js';
+import { ServiceCaller } from '../http/caller.js';
+import { fixedEndpoint } from '../http/endpoint.js';
+import { createLogger } from '../logger.js';
+import { REQUEST_ID_HEADER, requestIdOf } from '../request-id.js';
+import { healthReport, type Resource } from '../resource.js';
+import type { ClientDeps, ContextOf, HandlerFactories, ResourceClients, ResourceFactories, ServiceDefinition } from './definition.js';
+import { serviceRoutes } from './routes.js';
+
+/** A service's Fastify server, logging with the service's pino logger. */
+export type ServiceApp = FastifyInstance<Server, IncomingMessage, ServerResponse, Logger>;
+
+/** A start-up failure worth one line (a port in use), not a stack trace. */
+export class StartError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StartError';
+  }
+}
+
+export interface ServiceOptions<Ctx, Ops, Events, Fallbacks> {
+  /** Default `process.env`, after reading the nearest `.env`. */
+  readonly env?: NodeJS.ProcessEnv;
+  readonly logger?: Logger;
+  /** Your own factories, to pass your own dependencies to a handler class. */
+  readonly handlers?: Partial<HandlerFactories<Ctx, Ops, Events, Fallbacks>>;
+  /** True when other services share this process: only `<SERVICE>_`-prefixed settings are read. */
+  readonly shared?: boolean;
+}
+
+export interface RunningService<Ctx> {
+  readonly name: string;
+  readonly app: ServiceApp;
+  readonly ctx: Ctx;
+  /** Where it listens (`http://127.0.0.1:8001`). */
+  readonly url: string;
+  /** Graceful stop (what SIGTERM does, without exiting the process). */
+  stop(): Promise<void>;
+}
+
+/** An opened service: its context and handlers are built and its resources open, but nothing listens yet. */
+export interface OpenedService<Ctx, Ops, Events> {
+  readonly name: string;
+  readonly ctx: Ctx;
+  readonly logger: Logger;
+  readonly operations: Ops;
+  readonly events: Events | undefined;
+  readonly resources: readonly Resource[];
+  readonly setting: (name: string) => string | undefined;
+  /** Closes the resources, last opened first. */
+  close(): Promise<void>;
+}
+
+/** Opens the resources and builds the context and handlers. */
+export async function openService<Name extends string, R extends ResourceFactories, Clients, Ops, Events, Fallbacks>(
+  def: ServiceDefinition<Name, R, Clients, Ops, Events, Fallbacks>,
+  options: ServiceOptions<ContextOf<Name, R, Clients>, Ops, Events, Fallbacks> = {},
+): Promise<OpenedService<ContextOf<Name, R, Clients>, Ops, Events>> {
+  const env = options.env ?? process.env;
+  const logger = options.logger ?? createLogger(def.name);
+  const setting = settingOf(def.name, env, options.shared === true);
+  const opened: Resource[] = [];
+  const clients: Partial<Record<keyof R, unknown>> = {};
+  for (const [property, factory] of Object.entries(def.resources) as [keyof R & string, R[keyof R]][]) {
+    const resource = factory({ service: def.name, logger, setting });
+    await resource.open();
+    opened.push(resource);
+    clients[property] = resource.client;
+  }
+  const factories = { ...def.handlers, ...options.handlers };
+  let fallbacks: Fallbacks | undefined;
+  const deps: ClientDeps<Fallbacks> = {
+    caller: (callee, localPort, policy) => new ServiceCaller(callee, policy, calleeEndpoint(def.discovery, callee, localPort, env, logger), logger),
+    fallbacks: () => {
+      if (fallbacks === undefined) throw new Error(`${def.name} has no fallbacks to answer with`);
+      return fallbacks;
+    },
+  };
+  const ctx: ContextOf<Name, R, Clients> = {
+    service: def.name,
+    logger,
+    clients: def.clients(deps),
+    ...(clients as ResourceClients<R>),
+  };
+  fallbacks = factories.fallbacks?.(ctx);
+  const operations = factories.operations(ctx);
+  const events = factories.events?.(ctx);
+  return {
+    name: def.name,
+    ctx,
+    logger,
+    operations,
+    events,
+    resources: opened,
+    setting,
+    async close() {
+      for (const r of [...opened].reverse()) {
+        try {
+          await r.close();
+        } catch (err) {
+          logger.warn({ err: { message: (err as Error).message } }, `closing ${r.name} failed`);
+        }
+      }
+    },
+  };
+}
+
+/** Where a callee is: `<SERVICE>_SERVICE_URL`, else Consul when `CONSUL_URL` is set, else this machine. */
+function calleeEndpoint(discovery: 'consul' | 'dns', callee: string, localPort: number, env: NodeJS.ProcessEnv, logger: Logger) {
+  const url = env[serviceUrlVariable(callee)];
+  if (url) return fixedEndpoint(url);
+  if (discovery === 'consul' && env.CONSUL_URL) return consulEndpoint(env.CONSUL_URL, callee);
+  logger.debug({ callee }, `${serviceUrlVariable(callee)} is not set; calling ${callee} on 127.0.0.1:${localPort}`);
+  return fixedEndpoint(`http://127.0.0.1:${localPort}`);
+}
+
+/** The Fastify server of one service: its routes, `GET /health`, and a 404 in the `Error` shape. */
+export function serviceApp<Ctx, Ops, Events>(
+  def: { readonly components: readonly object[]; readonly routes: ServiceDefinition<string, ResourceFactories, unknown, Ops, unknown, unknown>['routes'] },
+  opened: OpenedService<Ctx, Ops, Events>,
+  state: { draining: boolean } = { draining: false },
+): ServiceApp {
+  const app = Fastify({ loggerInstance: opened.logger, genReqId: (req) => requestIdOf(req.headers) });
+  app.register(serviceRoutes<Ops>, { components: def.components, routes: def.routes, operations: opened.operations });
+  app.get('/health', { logLevel: 'warn' }, async (request, reply) => {
+    const report = await healthReport(opened.resources, request.log);
+    const status = state.draining ? 'stopping' : report.status;
+    return reply
+      .header(REQUEST_ID_HEADER, request.id)
+      .code(status === 'ok' ? 200 : 503)
+      .send({ ...report, status });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply
+      .header(REQUEST_ID_HEADER, request.id)
+      .code(404)
+      .send(errorBody(404, `no route ${request.method} ${request.url.split('?')[0]}`));
+  });
+  return app;
+}
+
+/** How long a graceful stop may take before the process gives up (`SHUTDOWN_TIMEOUT_MS`). */
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+/**
+ * Opens the service and listens on `HOST`:`PORT` (default 127.0.0.1 and the spec's port). With
+ * `CONSUL_URL` set (and `discovery: consul`), registers with Consul.
+ */
+export async function runService<Name extends string, R extends ResourceFactories, Clients, Ops, Events, Fallbacks>(
+  def: ServiceDefinition<Name, R, Clients, Ops, Events, Fallbacks>,
+  options: ServiceOptions<ContextOf<Name, R, Clients>, Ops, Events, Fallbacks> = {},
+): Promise<RunningService<ContextOf<Name, R, Clients>>> {
+  const env = options.env ?? process.env;
+  const opened = await openService(def, { ...options, env });
+  const state = { draining: false };
+  const app = serviceApp(def, opened, state);
+  const host = env.HOST ?? '127.0.0.1';
+  const port = Number(opened.setting('PORT') ?? def.port);
+  try {
+    await app.listen({ host, port });
+  } catch (err) {
+    await opened.close();
+    const code = (err as { code?: string }).code;
+    if (code === 'EADDRINUSE') throw new StartError(`${def.name} cannot listen on ${host}:${port}: the port is already in use`, { cause: err });
+    if (code === 'EACCES') throw new StartError(`${def.name} cannot listen on ${host}:${port}: permission denied`, { cause: err });
+    throw err;
+  }
+  const address = app.server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  let registration: Registration | undefined;
+  if (def.discovery === 'consul' && env.CONSUL_URL) {
+    registration = await registerWithConsul({ consulUrl: env.CONSUL_URL, service: def.name, host, port: boundPort, logger: opened.logger, env });
+  }
+  let stopping: Promise<void> | undefined;
+  const drainMs = Number(opened.setting('SHUTDOWN_DELAY_MS') ?? 0);
+  return {
+    name: def.name,
+    app,
+    ctx: opened.ctx,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`,
+    stop: () =>
+      (stopping ??= (async () => {
+        // Fail readiness first, so a load balancer stops sending before the server stops taking.
+        state.draining = true;
+        if (drainMs > 0) await new Promise((resolve) => setTimeout(resolve, drainMs));
+        await registration?.deregister();
+        await closeServer(app);
+        await opened.close();
+      })()),
+  };
+}
+
+/**
+ * Stops taking requests and waits for those in flight. A keep-alive connection whose request
+ * finishes after the close began would otherwise hold the server open until its idle timeout
+ * (72 s in Fastify), so idle connections are swept until the server has closed.
+ */
+export async function closeServer(app: FastifyInstance<Server, IncomingMessage, ServerResponse, Logger>): Promise<void> {
+  const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+  try {
+    await app.close();
+  } finally {
+    clearInterval(sweep);
+  }
+}
+
+/** Stops on SIGTERM or SIGINT: what is in flight finishes, then the process exits 0 (1 if that takes too long). */
+export function stopOnSignals(stop: () => Promise<void>, logger: Logger, timeoutMs: number = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? SHUTDOWN_TIMEOUT_MS)): void {
+  const onSignal = (signal: NodeJS.Signals): void => {
+    logger.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, timeoutMs).unref();
+    stop().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}

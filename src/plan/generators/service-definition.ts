@@ -1,0 +1,39 @@
+/**
+ * What makes a service run: its route table (schemas.ts), the context its handler classes
+ * receive (context.ts), the service definition the runtime starts (service.ts), and the
+ * user-owned entry point (main.ts).
+ */
+import type { Service } from '../../model/types.js';
+import { render } from '../../render/templates.js';
+import { tsLiteral } from '../../render/ts-literal.js';
+import type { GenerateContext } from '../context.js';
+import { databaseView } from '../databases.js';
+import { tsHeader } from '../header.js';
+import { serviceKey, servicePath } from '../paths.js';
+import type { PlannedFile } from '../tree.js';
+import { routeSchemas } from './route-schemas.js';
+
+/** `/users/{id}` → `/users/:id` (Fastify's syntax). */
+export const fastifyPath = (path: string): string => path.replace(/\{([^}]+)\}/g, ':$1');
+
+export function serviceDefinitionFiles(ctx: GenerateContext, service: Service): PlannedFile[] {
+  const { model, specPath } = ctx;
+  const header = tsHeader(specPath).trimEnd();
+  const file = (path: string, what: string, content: string): PlannedFile => ({ path: servicePath(service.name, path), owner: 'generated', key: serviceKey(service.name, what), content });
+  const { features } = service;
+  const database = databaseView(service);
+  const schemas = routeSchemas(model, service);
+  const routes = service.operations
+    .filter((op) => schemas.routes[op.name])
+    .map((op) => ({ operation: op.name, method: op.method, url: fastifyPath(op.path), schema: schemas.routes[op.name] }));
+  return [
+    file('src/generated/context.ts', 'context', render('service/context.ts', { header, service: service.name, database, clients: features.clients })),
+    file('src/generated/schemas.ts', 'schemas', render('service/schemas.ts', { header, service: service.name, components: tsLiteral(schemas.components), routes: tsLiteral(routes) })),
+    file(
+      'src/generated/service.ts',
+      'service',
+      render('service/service.ts', { header, service: service.name, port: service.port, discovery: model.discovery, database, clients: features.clients, fallbacks: features.fallbacks }),
+    ),
+    { path: servicePath(service.name, 'src/main.ts'), owner: 'scaffold', key: serviceKey(service.name, 'main'), content: render('service/main.ts', { service: service.name }) },
+  ];
+}

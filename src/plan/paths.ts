@@ -1,0 +1,7 @@
+/** Where a service's files go, and the stable keys the manifest knows them by: one place for both. */
+
+/** `services/<name>` or a path inside it. */
+export const servicePath = (service: string, path?: string): string => (path ? `services/${service}/${path}` : `services/${service}`);
+
+/** `service:<name>:<what>`: a planned file's stable key (the manifest and stubs remember files by it). */
+export const serviceKey = (service: string, what: string): string => `service:${service}:${what}`;
