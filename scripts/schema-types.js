@@ -12,7 +12,7 @@ export async function renderRawTypes() {
   const schema = JSON.parse(readFileSync(`${root}schema/microgen.schema.json`, 'utf8'));
   // json-schema-to-typescript reads `definitions`; our annotations are not JSON Schema.
   const text = JSON.stringify(schema).replaceAll('"$defs"', '"definitions"').replaceAll('#/$defs/', '#/definitions/');
-  const ts = await compile(JSON.parse(text), 'RawSpec', {
+  const ts = await compile(withoutRequiredChoices(JSON.parse(text)), 'RawSpec', {
     bannerComment:
       '/* Generated from schema/microgen.schema.json by scripts/schema-types.js — do not edit.\n   Run `npm run schema:types` after changing the schema. */',
     additionalProperties: false,
@@ -22,6 +22,21 @@ export async function renderRawTypes() {
     style: { singleQuote: true, printWidth: 120 },
   });
   return ts;
+}
+
+/**
+ * `oneOf: [{ required: [a] }, { required: [b] }]` says "exactly one of a and b"; the types keep
+ * both optional. Left in, json-schema-to-typescript turns the whole object into an index signature.
+ */
+function withoutRequiredChoices(node) {
+  if (Array.isArray(node)) return node.map(withoutRequiredChoices);
+  if (!node || typeof node !== 'object') return node;
+  const out = {};
+  for (const [key, value] of Object.entries(node)) {
+    const choice = key === 'oneOf' && Array.isArray(value) && value.every((v) => Object.keys(v).length === 1 && Array.isArray(v.required));
+    if (!choice) out[key] = withoutRequiredChoices(value);
+  }
+  return out;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

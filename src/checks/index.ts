@@ -9,7 +9,7 @@ import type { Check, Finding } from './finding.js';
 import { checkOperations, checkPathParams } from './operations.js';
 import { checkPorts } from './ports.js';
 import { checkEventReferences, checkOperationReferences, checkSchemaReferences, checkServiceReferences } from './references.js';
-import { checkRouteConflicts, checkRouteReachability } from './routes.js';
+import { checkRouteConflicts, checkRouteReachability, checkUpstreamUrls } from './routes.js';
 import { checkSagas } from './sagas.js';
 
 export const CHECKS: readonly Check[] = [
@@ -22,6 +22,7 @@ export const CHECKS: readonly Check[] = [
   checkPathParams,
   checkRouteConflicts,
   checkRouteReachability,
+  checkUpstreamUrls,
   checkSagas,
   checkUnusedEvents,
   checkCallCycles,

@@ -17,7 +17,7 @@ export function checkServiceReferences(model: SystemModel): Finding[] {
     if (!known.has(name)) out.push(error('unknown-service', at, `${what} service "${name}", which is not declared${didYouMean(name, names)}`, anchor));
   };
   for (const s of model.services) for (const c of s.calls) need(c.service, c.at, `service ${s.name} calls`, 'key');
-  for (const r of model.gateway.routes) need(r.service, [...r.at, 'service'], `route ${r.path} names`);
+  for (const r of model.gateway.routes) if (r.service !== undefined) need(r.service, [...r.at, 'service'], `route ${r.path} names`);
   for (const saga of model.sagas) {
     if (saga.style === 'orchestration') {
       need(saga.host, [...saga.at, 'host'], `saga ${saga.name} host names`);

@@ -1,6 +1,7 @@
 /**
- * Gateway routes: `route-conflict` (two routes claiming one path for a shared method) and
- * `route-unreachable` (no operation of the service can be reached through the route).
+ * Gateway routes: `route-conflict` (two routes claiming one path for a shared method),
+ * `route-unreachable` (no operation of the service can be reached through the route) and
+ * `upstream-url` (a route to a system outside the spec names no usable http(s) URL).
  * Routing follows Kong: the longest `path` prefix matches; `stripPath` removes it, then
  * `upstreamPath` is put in front.
  */
@@ -32,6 +33,9 @@ export function reachableUnder(prefix: string, op: Operation): boolean {
   return want.every((seg, i) => have[i] === seg || /^\{[^}]+\}$/.test(have[i]));
 }
 
+/** Where a route goes, in words: `service user` or `http://legacy:8080`. */
+export const routeTarget = (r: Route): string => (r.service !== undefined ? `service ${r.service}` : `${r.upstream}`);
+
 export function checkRouteConflicts(model: SystemModel): Finding[] {
   const out: Finding[] = [];
   const routes = model.gateway.routes;
@@ -41,7 +45,7 @@ export function checkRouteConflicts(model: SystemModel): Finding[] {
       const shared = methodsOf(r).filter((m) => methodsOf(earlier).includes(m));
       if (shared.length) {
         const which = shared.length === ALL_METHODS.length ? 'every method' : shared.join(', ');
-        out.push(error('route-conflict', [...r.at, 'path'], `route ${r.path} (${which}) is already claimed by an earlier route to service ${earlier.service}`));
+        out.push(error('route-conflict', [...r.at, 'path'], `route ${r.path} (${which}) is already claimed by an earlier route to ${routeTarget(earlier)}`));
         break;
       }
     }
@@ -53,8 +57,9 @@ export function checkRouteReachability(model: SystemModel): Finding[] {
   const out: Finding[] = [];
   const services = new Map(model.services.map((s) => [s.name, s]));
   for (const r of model.gateway.routes) {
-    const service = services.get(r.service);
-    if (!service) continue; // unknown-service says it
+    // unknown-service speaks of undeclared services; a legacy upstream's paths are not in the spec.
+    const service = r.service !== undefined ? services.get(r.service) : undefined;
+    if (!service) continue;
     const prefix = upstreamPrefix(r);
     const methods = methodsOf(r);
     const reachable = service.operations.some((op) => methods.includes(op.method) && reachableUnder(prefix, op));
@@ -65,6 +70,26 @@ export function checkRouteReachability(model: SystemModel): Finding[] {
       const only = r.methods.length ? ` (${r.methods.join(', ')} only)` : '';
       out.push(warning('route-unreachable', [...r.at, 'path'], `route ${r.path}${only} ${how}, which reaches no operation of service ${r.service}`));
     }
+  }
+  return out;
+}
+
+/** A legacy upstream must be an absolute http(s) URL with a host, and nothing a gateway cannot put in front of a path. */
+export function checkUpstreamUrls(model: SystemModel): Finding[] {
+  const out: Finding[] = [];
+  for (const r of model.gateway.routes) {
+    if (r.upstream === undefined) continue;
+    let problem: string | undefined;
+    try {
+      const url = new URL(r.upstream);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') problem = `its scheme is ${url.protocol.slice(0, -1)}, not http or https`;
+      else if (!url.hostname) problem = 'it names no host';
+      else if (url.username || url.password) problem = 'it carries credentials (put them in the legacy system, not the spec)';
+      else if (url.search || url.hash) problem = 'it has a query or a fragment, which a gateway cannot put in front of a path';
+    } catch {
+      problem = 'it is not a URL';
+    }
+    if (problem) out.push(error('upstream-url', [...r.at, 'upstream'], `route ${r.path} forwards to ${JSON.stringify(r.upstream)}, but ${problem}`));
   }
   return out;
 }

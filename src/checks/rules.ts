@@ -22,5 +22,6 @@ export const RULES: readonly RuleInfo[] = [
   { id: 'saga-uncompensated', severity: 'warning', summary: 'A step can fail after earlier steps changed state, and nothing compensates them.' },
   { id: 'unused-event', severity: 'warning', summary: 'An event nobody publishes, or nobody subscribes to.' },
   { id: 'call-cycle', severity: 'warning', summary: 'Synchronous calls form a cycle.' },
+  { id: 'upstream-url', severity: 'error', summary: 'A route to a system outside the spec (upstream) names no usable http(s) URL.' },
   { id: 'route-unreachable', severity: 'warning', summary: "No operation of the route's service can be reached through the route." },
 ];

@@ -19,6 +19,7 @@ import { typeToString } from '../model/type-string.js';
 import type { EventDef, Field, NamedSchema, Operation, Route, Service, SystemModel, TypeRef } from '../model/types.js';
 import type { SpecPath } from '../spec/locate.js';
 import { severityRank, type ChangeKind, type ChangeSeverity, type RawChange } from './change.js';
+import { routeTarget, upstreamPrefix } from '../checks/routes.js';
 
 type Direction = 'read' | 'write';
 
@@ -502,13 +503,13 @@ export class Differ {
       if (lost.length > 0) this.emit('route-changed', 'wire', where, `gateway route ${r.path} no longer accepts ${lost.join(', ')}`, at);
       if (r.auth === 'none' && n.auth === 'jwt') this.emit('route-changed', 'wire', where, `gateway route ${r.path} now requires a JWT: anonymous clients get 401`, at);
       if (r.auth === 'jwt' && n.auth === 'none') this.emit('route-changed', 'info', where, `gateway route ${r.path} no longer requires a JWT`, at);
-      const target = (x: Route) => `${x.service}${upstreamOf(x)}`;
+      const target = (x: Route) => (x.service !== undefined ? `service ${x.service} ${upstreamPrefix(x)}` : `${x.upstream} ${upstreamPrefix(x)}`);
       if (target(r) !== target(n)) {
-        this.emit('route-changed', 'wire', where, `gateway route ${r.path} now forwards to ${n.service} ${upstreamOf(n)} (was ${r.service} ${upstreamOf(r)}): the operations it reaches change`, at);
+        this.emit('route-changed', 'wire', where, `gateway route ${r.path} now forwards to ${target(n)} (was ${target(r)}): the operations it reaches change`, at);
       }
     }
     for (const n of news) {
-      if (!matched.has(n)) this.emit('route-added', 'info', `gateway.routes[${JSON.stringify(n.path)}]`, `gateway route ${n.path} was added (to ${n.service})`, loc(n.at, undefined));
+      if (!matched.has(n)) this.emit('route-added', 'info', `gateway.routes[${JSON.stringify(n.path)}]`, `gateway route ${n.path} was added (to ${routeTarget(n)})`, loc(n.at, undefined));
     }
   }
 
@@ -528,12 +529,6 @@ export class Differ {
 
 function sameMethods(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((m) => b.includes(m));
-}
-
-/** The upstream path the route's own prefix reaches (Kong: strip the prefix or not, then prepend `upstreamPath`). */
-function upstreamOf(r: Route): string {
-  const joined = `${r.upstreamPath}/${r.stripPath ? '' : r.path}`;
-  return joined.replace(/\/+/g, '/').replace(/(.)\/$/, '$1');
 }
 
 /** The changes from `oldModel` to `newModel`, wire first, then by where. */

@@ -5,7 +5,8 @@
  * is one edge with several labels.
  *
  * - services, each with its database (a cylinder) when it has one;
- * - the gateway and an edge per routed service, labelled with the route paths;
+ * - the gateway and an edge per routed service, labelled with the route paths; a route to a system
+ *   outside the spec (`upstream`, the strangler fig) points at a `legacy` node named by its host;
  * - synchronous calls, labelled with the operations used;
  * - events: publisher → event → subscriber (dashed);
  * - orchestrated sagas: host → saga → each step's service, labelled `1. action (undo: compensation)`;
@@ -13,7 +14,7 @@
  */
 import type { SystemModel } from '../model/types.js';
 
-export const NODE_KINDS = ['gateway', 'service', 'database', 'event', 'saga'] as const;
+export const NODE_KINDS = ['gateway', 'legacy', 'service', 'database', 'event', 'saga'] as const;
 export type NodeKind = (typeof NODE_KINDS)[number];
 export const EDGE_KINDS = ['route', 'call', 'database', 'publish', 'subscribe', 'saga'] as const;
 export type EdgeKind = (typeof EDGE_KINDS)[number];
@@ -94,10 +95,16 @@ export function buildGraph(model: SystemModel): ArchitectureGraph {
     node({ id: 'gateway', kind: 'gateway', lines: [`gateway (${model.gateway.kind})`, `:${model.gateway.port}`] });
     const routes = [...model.gateway.routes].sort((a, b) => cmp(a.path, b.path));
     for (const r of routes) {
-      if (!declared.has(r.service)) continue;
       const methods = r.methods.length > 0 ? ` ${r.methods.join(',')}` : '';
       const auth = r.auth === 'none' && model.gateway.jwt ? ' (public)' : '';
-      edge('gateway', svc(r.service), 'route', `${r.path}${methods}${auth}`);
+      if (r.upstream !== undefined) {
+        const host = new URL(r.upstream).host;
+        const id = idOf('legacy', host);
+        node({ id, kind: 'legacy', lines: [host, 'legacy'] });
+        edge('gateway', id, 'route', `${r.path}${methods}${auth}`);
+      } else if (r.service !== undefined && declared.has(r.service)) {
+        edge('gateway', svc(r.service), 'route', `${r.path}${methods}${auth}`);
+      }
     }
   }
 

@@ -13,6 +13,7 @@ const label = (lines: readonly string[]): string => `"${lines.map(escapeDot).joi
 
 const NODE_ATTRS: Record<NodeKind, string> = {
   gateway: 'shape=hexagon, style=filled, fillcolor="#fff3e0", color="#ef6c00"',
+  legacy: 'shape=parallelogram, style="dashed,filled", fillcolor="#fafafa", color="#757575"',
   service: 'shape=box, style="rounded,filled", fillcolor="#e3f2fd", color="#1565c0"',
   database: 'shape=cylinder, style=filled, fillcolor="#eceff1", color="#546e7a"',
   event: 'shape=cds, style=filled, fillcolor="#f3e5f5", color="#7b1fa2"',

@@ -20,6 +20,7 @@ const label = (lines: readonly string[]): string => `"${lines.map(escapeMermaid)
 
 const SHAPES: Record<NodeKind, (text: string) => string> = {
   gateway: (t) => `{{${t}}}`,
+  legacy: (t) => `[/${t}/]`,
   service: (t) => `[${t}]`,
   database: (t) => `[(${t})]`,
   event: (t) => `>${t}]`,
@@ -37,6 +38,7 @@ const ARROWS: Record<EdgeKind, string> = {
 
 const STYLES: Record<NodeKind, string> = {
   gateway: 'fill:#fff3e0,stroke:#ef6c00',
+  legacy: 'fill:#fafafa,stroke:#757575,stroke-dasharray:4 3',
   service: 'fill:#e3f2fd,stroke:#1565c0',
   database: 'fill:#eceff1,stroke:#546e7a',
   event: 'fill:#f3e5f5,stroke:#7b1fa2',

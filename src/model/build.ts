@@ -246,16 +246,19 @@ export function buildModel(raw: Raw.Spec): SystemModel {
     port: gatewayPort,
     ...(g?.auth?.jwt ? { jwt: { ...g.auth.jwt } } : {}),
     ...(g?.rateLimit ? { rateLimit: { ...g.rateLimit } } : {}),
+    rateLimitStore: g?.rateLimitStore ?? 'memory',
     ...(g?.cors ? { cors: { origins: g.cors.origins, methods: g.cors.methods ?? ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] } } : {}),
     routes: (g?.routes ?? []).map(
       (r, i): Route => ({
         path: r.path,
-        service: r.service,
+        ...(r.service !== undefined ? { service: r.service } : {}),
+        ...(r.upstream !== undefined ? { upstream: r.upstream } : {}),
         stripPath: r.stripPath ?? false,
         upstreamPath: r.upstreamPath ?? '/',
         methods: r.methods ?? [],
         auth: r.auth ?? (g?.auth?.jwt ? 'jwt' : 'none'),
         ...(r.rateLimit ?? g?.rateLimit ? { rateLimit: { ...(r.rateLimit ?? g?.rateLimit) } } : {}),
+        timeoutMs: ms(r.timeout, defaults.timeoutMs),
         at: ['gateway', 'routes', i],
       }),
     ),
@@ -274,6 +277,7 @@ export function buildModel(raw: Raw.Spec): SystemModel {
     sagas,
     gateway,
     deploy: {
+      mode: raw.deploy?.mode ?? 'services',
       compose: raw.deploy?.compose ?? true,
       ...(raw.deploy?.kubernetes
         ? { kubernetes: { namespace: raw.deploy.kubernetes.namespace ?? raw.name, replicas: raw.deploy.kubernetes.replicas ?? 1 } }

@@ -212,7 +212,10 @@ export interface RateLimit {
 
 export interface Route {
   readonly path: string;
-  readonly service: string;
+  /** The service the route forwards to, or… */
+  readonly service?: string;
+  /** …a system outside the spec (the strangler fig): an http(s) base URL. Exactly one of the two is set. */
+  readonly upstream?: string;
   readonly stripPath: boolean;
   readonly upstreamPath: string;
   /** Empty means every method. */
@@ -220,6 +223,8 @@ export interface Route {
   readonly auth: 'jwt' | 'none';
   /** The route's own limit, or the gateway's default. */
   readonly rateLimit?: RateLimit;
+  /** How long the gateway waits for the upstream (the route's `timeout`, else `defaults.timeout`). */
+  readonly timeoutMs: number;
   readonly at: SpecPath;
 }
 
@@ -233,6 +238,8 @@ export interface Gateway {
     readonly audience?: string;
   };
   readonly rateLimit?: RateLimit;
+  /** Where the Node gateway counts requests. */
+  readonly rateLimitStore: 'memory' | 'redis';
   readonly cors?: { readonly origins: readonly string[]; readonly methods: readonly HttpMethod[] };
   readonly routes: readonly Route[];
   readonly at: SpecPath;
@@ -250,5 +257,10 @@ export interface SystemModel {
   readonly sagas: readonly Saga[];
   /** Always present: the Node gateway is generated even without a `gateway` block (for `microgen dev`). */
   readonly gateway: Gateway;
-  readonly deploy: { readonly compose: boolean; readonly kubernetes?: { readonly namespace: string; readonly replicas: number } };
+  readonly deploy: {
+    /** One process and image per service, or all of them as one (the monolith). */
+    readonly mode: 'services' | 'monolith';
+    readonly compose: boolean;
+    readonly kubernetes?: { readonly namespace: string; readonly replicas: number };
+  };
 }

@@ -141,12 +141,6 @@ export type ServiceName2 = string;
  * An event name: dotted lowercase segments, `aggregate.happened`.
  */
 export type EventName6 = string;
-/**
- * JWT verification: an HS256 secret from the environment, or a JWKS URL.
- */
-export type JwtBlock = {
-  [k: string]: unknown;
-};
 export type HTTPMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
 /**
  * Path prefix the route matches.
@@ -160,6 +154,10 @@ export type ServiceName3 = string;
  * Path put in front of the forwarded path.
  */
 export type Path1 = string;
+/**
+ * How long the gateway waits for the upstream's answer (default: `defaults.timeout`); a slower upstream is a 504.
+ */
+export type Duration5 = string;
 /**
  * Namespace the manifests are placed in.
  */
@@ -628,6 +626,10 @@ export interface Gateway {
   port?: number;
   auth?: AuthBlock;
   rateLimit?: RateLimit;
+  /**
+   * Where the Node gateway counts requests: `memory` (each replica counts alone) or `redis` (replicas share one count, at `REDIS_URL`).
+   */
+  rateLimitStore?: 'memory' | 'redis';
   cors?: CorsBlock;
   /**
    * Routes: the longest matching `path` prefix wins.
@@ -639,6 +641,27 @@ export interface Gateway {
  */
 export interface AuthBlock {
   jwt?: JwtBlock;
+}
+/**
+ * JWT verification: an HS256 secret from the environment, or a JWKS URL.
+ */
+export interface JwtBlock {
+  /**
+   * Environment variable holding the HS256 secret.
+   */
+  secretEnv?: string;
+  /**
+   * URL of the issuer's JSON Web Key Set.
+   */
+  jwksUrl?: string;
+  /**
+   * Required `iss` claim.
+   */
+  issuer?: string;
+  /**
+   * Required `aud` claim.
+   */
+  audience?: string;
 }
 /**
  * Default rate limit of every route.
@@ -674,7 +697,11 @@ export interface CorsBlock {
 }
 export interface Route {
   path: Path;
-  service: ServiceName3;
+  service?: ServiceName3;
+  /**
+   * A system outside the spec the route forwards to instead of a service: the monolith being carved up route by route (the strangler fig).
+   */
+  upstream?: string;
   /**
    * Remove the matched prefix before forwarding (default false).
    */
@@ -691,6 +718,7 @@ export interface Route {
    */
   auth?: 'jwt' | 'none';
   rateLimit?: RateLimit1;
+  timeout?: Duration5;
 }
 /**
  * Rate limit of this route, replacing the gateway's.
@@ -713,6 +741,10 @@ export interface RateLimit1 {
  * Deployment artefacts to generate.
  */
 export interface DeployBlock {
+  /**
+   * `services` (one process and image per service) or `monolith` (the same services and handlers as one process and one image).
+   */
+  mode?: 'services' | 'monolith';
   /**
    * Generate docker-compose.yml with the broker and a database per service.
    */

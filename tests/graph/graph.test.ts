@@ -187,3 +187,21 @@ describe('usage', () => {
     expect(run.stdout).toContain('microgen graph --out docs/architecture.svg');
   });
 });
+
+describe('the strangler fig', () => {
+  it('draws a route to a system outside the spec as a legacy node named by its host', () => {
+    const { model } = lintFile('tests/fixtures/rules/upstream-url/good.yaml');
+    const graph = buildGraph(model!);
+    expect(graph.nodes.filter((n) => n.kind === 'legacy').map((n) => n.lines)).toEqual([
+      ['legacy.internal:8080', 'legacy'],
+      ['reports.example.com', 'legacy'],
+    ]);
+    expect(graph.edges.filter((e) => e.kind === 'route').map((e) => [e.to, e.labels])).toEqual([
+      ['legacy_legacy_internal_8080', ['/api']],
+      ['legacy_reports_example_com', ['/reports']],
+      ['svc_user', ['/api/users']],
+    ]);
+    expect(toMermaid(graph)).toContain('legacy_legacy_internal_8080[/"legacy.internal:8080<br/>legacy"/]');
+    expect(toDot(graph)).toContain('shape=parallelogram');
+  });
+});

@@ -14,6 +14,14 @@ interface RuleCase {
 }
 
 const CASES: Record<string, RuleCase> = {
+  'upstream-url': {
+    severity: 'error',
+    bad: [
+      { line: 15, column: 17, message: 'route /shop forwards to "http://[::1", but it is not a URL' },
+      { line: 17, column: 17, message: 'but it carries credentials' },
+      { line: 19, column: 17, message: 'but it has a query or a fragment' },
+    ],
+  },
   'unknown-service': {
     severity: 'error',
     bad: [

@@ -62,7 +62,7 @@ const CASES: SchemaCase[] = [
   { name: 'a status code that is not three digits', text: HEAD + 'services:\n  a:\n    operations:\n      getA:\n        http: GET /a\n        responses: { 99: empty }\n', line: 8, column: 22, message: '`99` is not a valid status code' },
   // Required keys.
   { name: 'an operation without http', text: HEAD + 'services:\n  user:\n    operations:\n      getUser:\n        responses: { 200: empty }\n', line: 6, column: 7, message: 'an operation needs `http` (missing from `getUser`)' },
-  { name: 'a route without service', text: HEAD + 'gateway:\n  routes:\n    - path: /a\n', line: 5, column: 7, message: 'a route needs `service` (missing from item 1 of `routes`)' },
+  { name: 'a route without service', text: HEAD + 'gateway:\n  routes:\n    - path: /a\n', line: 5, column: 7, message: 'item 1 of `routes`: give exactly one of `service` or `upstream`' },
   { name: 'the wrong format version', text: 'microgen: 2\nname: shop\n', line: 1, column: 11, message: '`microgen` must be `1`, not the integer `2`' },
   // Bad names.
   { name: 'a system name in PascalCase', text: 'microgen: 1\nname: Shop\n', line: 2, column: 7, message: '`name`: the string `Shop` is not allowed here: use kebab-case' },
