@@ -3,6 +3,9 @@
  * (scripts/start-services.sh): queries and transactions, health while up and when the server
  * cannot be reached, and a start that does not fail when the database is away.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../tests/helpers/service-process.js';
 import { postgres } from '../src/db/postgres.js';
@@ -95,4 +98,36 @@ describe('redis', () => {
     await expect(resource.health()).rejects.toThrow();
     await resource.close();
   });
+});
+
+describe('embedded postgres (pglite:)', () => {
+  it('persists in its folder across opens, with the same query and transaction interface', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pglite-'));
+    try {
+      const first = open(postgres(PG_URL), { DATABASE_URL: `pglite:${dir}` });
+      await first.resource.open();
+      expect(first.log.text()).toContain(`embedded database ready in ${dir}`);
+      await first.resource.client.query('CREATE TABLE notes (id serial PRIMARY KEY, text text NOT NULL)');
+      await first.resource.client.transaction(async (tx) => {
+        await tx.query('INSERT INTO notes (text) VALUES ($1), ($2)', ['a', 'b']);
+      });
+      await expect(
+        first.resource.client.transaction(async (tx) => {
+          await tx.query('INSERT INTO notes (text) VALUES ($1)', ['c']);
+          throw new Error('no');
+        }),
+      ).rejects.toThrow('no');
+      await first.resource.health();
+      await first.resource.close();
+
+      const second = open(postgres(PG_URL), { DATABASE_URL: `pglite:${dir}` });
+      await second.resource.open();
+      const { rows, rowCount } = await second.resource.client.query<{ text: string }>('SELECT text FROM notes ORDER BY id');
+      expect(rows.map((r) => r.text)).toEqual(['a', 'b']);
+      expect(rowCount).toBe(2);
+      await second.resource.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

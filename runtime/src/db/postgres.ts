@@ -6,7 +6,9 @@
  * itself is `this.ctx.db.pool` for what the interface does not cover.
  */
 import pg from 'pg';
+import type { Logger } from 'pino';
 import { connectAtStart, type Resource, type ResourceFactory } from '../resource.js';
+import type { EmbeddedPostgres } from './pglite.js';
 
 export interface QueryResult<Row> {
   readonly rows: Row[];
@@ -80,10 +82,46 @@ async function createDatabase(url: string): Promise<void> {
   }
 }
 
-/** The service's database from `DATABASE_URL` (or `<SERVICE>_DATABASE_URL`), else `defaultUrl`. */
+/** `pglite:<folder>`: an embedded database persisted in that folder, instead of a server. */
+export const EMBEDDED_SCHEME = 'pglite:';
+
+/**
+ * The embedded database (runtime/src/db/pglite.ts), loaded only when a URL asks for it, so a
+ * service on a server never loads PGlite's WebAssembly.
+ */
+function embeddedResource(dir: string, logger: Logger): Resource<Postgres> {
+  let db: EmbeddedPostgres | undefined;
+  const open = (): EmbeddedPostgres => {
+    if (!db) throw new Error('the embedded database is not open yet');
+    return db;
+  };
+  return {
+    name: 'database',
+    client: {
+      query: (text, params) => open().query(text, params),
+      transaction: (work) => open().transaction(work),
+    },
+    async open() {
+      const started = Date.now();
+      const { openPglite } = await import('./pglite.js');
+      db = await openPglite(dir);
+      logger.info(`embedded database ready in ${dir} (${Date.now() - started} ms)`);
+    },
+    health: async () => {
+      await open().query('SELECT 1');
+    },
+    close: async () => db?.close(),
+  };
+}
+
+/**
+ * The service's database from `DATABASE_URL` (or `<SERVICE>_DATABASE_URL`), else `defaultUrl`:
+ * a PostgreSQL server, or with `pglite:<folder>` an embedded one.
+ */
 export function postgres(defaultUrl: string): ResourceFactory<Postgres> {
   return ({ logger, setting }) => {
     const url = setting('DATABASE_URL') ?? defaultUrl;
+    if (url.startsWith(EMBEDDED_SCHEME)) return embeddedResource(url.slice(EMBEDDED_SCHEME.length), logger);
     const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, max: Number(setting('DATABASE_POOL_SIZE') ?? 10) });
     // An idle connection the server dropped (a restart, say) must not crash the process.
     pool.on('error', (err) => logger.warn({ err: { message: err.message } }, 'idle database connection lost'));
