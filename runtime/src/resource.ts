@@ -18,6 +18,8 @@ export interface Resource<Client = unknown> {
   /** Resolves while the dependency answers, rejects when it does not. */
   health(): Promise<void>;
   close(): Promise<void>;
+  /** What backs it, for people (`PostgreSQL at 127.0.0.1:5432/user`); never a password. */
+  describe?(): string;
 }
 
 /** What a resource factory is given: the service's name, its logger and its settings. */
@@ -76,5 +78,15 @@ export async function connectAtStart(logger: Logger, name: string, connect: () =
     logger.info(`${name} connected`);
   } catch (err) {
     logger.error(`${name} unreachable at start (${(err as Error).message}); /health reports it down until it answers`);
+  }
+}
+
+/** `host:port/database` of a URL, without the credentials, for logs and summaries. */
+export function serverOf(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.host}${u.pathname}`;
+  } catch {
+    return 'an unparsable URL';
   }
 }

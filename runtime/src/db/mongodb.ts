@@ -1,6 +1,6 @@
 /** A service's MongoDB database (`database: mongodb`): `this.ctx.db` is the database `DATABASE_URL` names. */
 import { MongoClient, type Db } from 'mongodb';
-import { connectAtStart, type Resource, type ResourceFactory } from '../resource.js';
+import { connectAtStart, serverOf, type Resource, type ResourceFactory } from '../resource.js';
 
 export type { Db } from 'mongodb';
 
@@ -23,6 +23,7 @@ export function mongodb(defaultUrl: string): ResourceFactory<Db> {
           await health();
         }),
       health,
+      describe: () => `MongoDB at ${serverOf(url)}`,
       close: () => mongo.close(),
     };
     return resource;

@@ -7,7 +7,7 @@
  */
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { connectAtStart, type Resource, type ResourceFactory } from '../resource.js';
+import { connectAtStart, serverOf, type Resource, type ResourceFactory } from '../resource.js';
 import type { EmbeddedPostgres } from './pglite.js';
 
 export interface QueryResult<Row> {
@@ -111,6 +111,7 @@ function embeddedResource(dir: string, logger: Logger): Resource<Postgres> {
       await open().query('SELECT 1');
     },
     close: async () => db?.close(),
+    describe: () => `embedded PostgreSQL in ${dir}`,
   };
 }
 
@@ -144,6 +145,7 @@ export function postgres(defaultUrl: string): ResourceFactory<Postgres> {
         }),
       health,
       close: () => pool.end(),
+      describe: () => `PostgreSQL at ${serverOf(url)}`,
     };
     return resource;
   };

@@ -1,6 +1,6 @@
 /** A service's Redis (`database: redis`): `this.ctx.db` is an ioredis client, which reconnects by itself. */
 import { Redis } from 'ioredis';
-import { connectAtStart, type Resource, type ResourceFactory } from '../resource.js';
+import { connectAtStart, serverOf, type Resource, type ResourceFactory } from '../resource.js';
 
 export type { Redis } from 'ioredis';
 
@@ -32,6 +32,7 @@ export function redis(defaultUrl: string): ResourceFactory<Redis> {
           await health();
         }),
       health,
+      describe: () => `Redis at ${serverOf(url)}`,
       async close() {
         try {
           await client.quit();

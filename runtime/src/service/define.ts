@@ -2,9 +2,9 @@
  * `defineService` turns a generated definition into what `src/main.ts` starts, and what a
  * composition of several services (the monolith, `microgen dev`) mounts.
  */
-import { loadDotEnv } from '../env.js';
+import { startAsProcess } from '../process.js';
 import type { ContextOf, ResourceFactories, ServiceDefinition } from './definition.js';
-import { runService, StartError, stopOnSignals, type RunningService, type ServiceOptions } from './service.js';
+import { runService, type RunningService, type ServiceOptions } from './service.js';
 
 export interface ServiceModule<Name extends string, R extends ResourceFactories, Clients, Ops, Events, Fallbacks> {
   readonly definition: ServiceDefinition<Name, R, Clients, Ops, Events, Fallbacks>;
@@ -23,16 +23,11 @@ export function defineService<const Name extends string, R extends ResourceFacto
   return {
     definition,
     run: (options) => runService(definition, options),
-    async start(options) {
-      loadDotEnv();
-      try {
-        const running = await runService(definition, options);
-        stopOnSignals(running.stop, running.ctx.logger);
-        return running;
-      } catch (err) {
-        process.stderr.write(`${err instanceof StartError ? err.message : `${definition.name} failed to start: ${(err as Error).message}`}\n`);
-        process.exit(1);
-      }
-    },
+    start: (options) =>
+      startAsProcess(
+        definition.name,
+        (running) => running.ctx.logger,
+        () => runService(definition, options),
+      ),
   };
 }

@@ -43,6 +43,8 @@ export interface RunningService<Ctx> {
   readonly ctx: Ctx;
   /** Where it listens (`http://127.0.0.1:8001`). */
   readonly url: string;
+  /** What it depends on (its database, the broker…), opened. */
+  readonly resources: readonly Resource[];
   /** Graceful stop (what SIGTERM does, without exiting the process). */
   stop(): Promise<void>;
 }
@@ -187,6 +189,7 @@ export async function runService<Name extends string, R extends ResourceFactorie
     app,
     ctx: opened.ctx,
     url: `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`,
+    resources: opened.resources,
     stop: () =>
       (stopping ??= (async () => {
         // Fail readiness first, so a load balancer stops sending before the server stops taking.
