@@ -11,17 +11,16 @@ export function mongodb(defaultUrl: string): ResourceFactory<Db> {
     const url = setting('DATABASE_URL') ?? defaultUrl;
     const mongo = new MongoClient(url, { serverSelectionTimeoutMS: CONNECT_TIMEOUT_MS, connectTimeoutMS: CONNECT_TIMEOUT_MS });
     const db = mongo.db();
+    // connect() is a no-op once connected, and tries again after a failed first connection
+    // (the driver does not retry that one by itself), so a database that comes up later is found.
     const health = async (): Promise<void> => {
+      await mongo.connect();
       await db.command({ ping: 1 });
     };
     const resource: Resource<Db> = {
       name: 'database',
       client: db,
-      open: () =>
-        connectAtStart(logger, 'database', async () => {
-          await mongo.connect();
-          await health();
-        }),
+      open: () => connectAtStart(logger, 'database', health),
       health,
       describe: () => `MongoDB at ${serverOf(url)}`,
       close: () => mongo.close(),
