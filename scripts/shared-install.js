@@ -13,34 +13,14 @@ export const E2E = fileURLToPath(new URL('../.e2e', import.meta.url));
 /** Longer than any install: a lock this old is a leftover of a killed run. */
 const LOCK_STALE_MS = 15 * 60_000;
 
-/** Every file under `folder` (relative to `dir`, POSIX, sorted). */
-function filesUnder(dir, folder) {
-  const out = [];
-  const walk = (rel) => {
-    for (const entry of readdirSync(join(dir, rel), { withFileTypes: true })) {
-      const path = `${rel}/${entry.name}`;
-      if (entry.isDirectory()) walk(path);
-      else out.push(path);
-    }
-  };
-  if (existsSync(join(dir, folder))) walk(folder);
-  return out.sort();
+/** The workspace folders a generated system's root package.json lists (packages/runtime, services/…, system). */
+function workspacesOf(dir) {
+  return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).workspaces ?? [];
 }
 
-/**
- * What an install depends on: every package.json of a generated system (root, services,
- * gateway), and the whole of its generator-owned packages (packages/runtime): those are
- * installed as workspaces, so the install must hold their files, not just their manifests.
- */
+/** Every package.json of a generated system (the root and each workspace), relative paths, sorted. */
 export function packageJsons(dir) {
-  const out = ['package.json', ...filesUnder(dir, 'packages')];
-  for (const group of ['services', 'gateway']) {
-    const base = join(dir, group);
-    if (!existsSync(base)) continue;
-    if (existsSync(join(base, 'package.json'))) out.push(`${group}/package.json`);
-    for (const name of readdirSync(base)) if (existsSync(join(base, name, 'package.json'))) out.push(`${group}/${name}/package.json`);
-  }
-  return out.sort();
+  return ['package.json', ...workspacesOf(dir).map((w) => `${w}/package.json`).filter((f) => existsSync(join(dir, f)))].sort();
 }
 
 const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -92,7 +72,34 @@ export function linkInstall(dir, { onInstall = () => {} } = {}) {
     execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: install, stdio: 'pipe', timeout: 10 * 60_000 });
     writeFileSync(join(install, '.done'), '');
   });
-  const link = join(dir, 'node_modules');
-  if (!existsSync(link)) symlinkSync(join(install, 'node_modules'), link, 'dir');
+  linkModules(dir, join(install, 'node_modules'));
   return install;
+}
+
+/**
+ * `dir/node_modules` as npm would lay it out, from links: every package of the shared install,
+ * except the system's own workspace packages (`@microgen/runtime`, `@shop/user`…), which link to
+ * the system's own folders, as npm links workspaces. Packages of the install resolve their own
+ * dependencies inside the install; the workspace packages resolve theirs through this folder.
+ */
+function linkModules(dir, modules) {
+  const target = join(dir, 'node_modules');
+  if (existsSync(target)) return;
+  const own = new Map();
+  for (const w of workspacesOf(dir)) {
+    const file = join(dir, w, 'package.json');
+    if (existsSync(file)) own.set(JSON.parse(readFileSync(file, 'utf8')).name, join(dir, w));
+  }
+  mkdirSync(target);
+  for (const entry of readdirSync(modules)) {
+    if (!entry.startsWith('@')) {
+      symlinkSync(join(modules, entry), join(target, entry), 'dir');
+      continue;
+    }
+    mkdirSync(join(target, entry));
+    for (const name of readdirSync(join(modules, entry))) {
+      const pkg = `${entry}/${name}`;
+      symlinkSync(own.get(pkg) ?? join(modules, pkg), join(target, pkg), 'dir');
+    }
+  }
 }

@@ -10,6 +10,7 @@ import type { JsonEntryStub, PlannedFile } from './tree.js';
 
 export interface PackageJson {
   readonly [key: string]: unknown;
+  readonly exports?: Readonly<Record<string, unknown>>;
   readonly scripts?: Readonly<Record<string, string>>;
   readonly dependencies?: Readonly<Record<string, string>>;
   readonly devDependencies?: Readonly<Record<string, string>>;
@@ -17,7 +18,7 @@ export interface PackageJson {
   readonly workspaces?: readonly string[];
 }
 
-const ENSURED_SECTIONS = ['scripts', 'dependencies', 'devDependencies', 'overrides'] as const;
+const ENSURED_SECTIONS = ['exports', 'scripts', 'dependencies', 'devDependencies', 'overrides'] as const;
 
 export const PACKAGE_JSON_NOTE = 'Created by microgen and yours to edit: later runs only add the scripts and dependencies the spec needs.';
 

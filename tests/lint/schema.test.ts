@@ -129,6 +129,8 @@ const UNSAFE: [keyof typeof PLACES, string][] = [
   ['service', 'nul'],
   ['service', 'com1'],
   ['service', 'lpt9'],
+  ['service', 'gateway'],
+  ['service', 'system'],
   ['service', 'a'.repeat(41)],
   ['service', 'my service'],
   ['service', 'ünïcode'],

@@ -12,6 +12,7 @@ import { openApiFile } from './openapi-file.js';
 import { runtimeFiles } from './runtime.js';
 import { serviceDefinitionFiles } from './service-definition.js';
 import { servicePackageFiles } from './service-package.js';
+import { systemFiles } from './system.js';
 import { workspaceFiles } from './workspace.js';
 
 export interface Generator {
@@ -32,4 +33,5 @@ export const GENERATORS: readonly Generator[] = [
   { name: 'openapi', files: perService(openApiFile) },
   { name: 'service-definition', files: perService(serviceDefinitionFiles) },
   { name: 'clients', files: perService(clientFiles) },
+  { name: 'system', files: systemFiles },
 ];

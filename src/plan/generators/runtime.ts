@@ -8,8 +8,8 @@ import type { GenerateContext } from '../context.js';
 import { jsonFile } from '../header.js';
 import type { PlannedFile } from '../tree.js';
 import { HEADER_TEXT } from '../tree.js';
+import { RUNTIME_PACKAGE_DIR } from '../workspaces.js';
 
-export const RUNTIME_PACKAGE_DIR = 'packages/runtime';
 
 /** The parts of runtime/package.json a system needs: what it is, what it exports and depends on. */
 const KEPT = ['name', 'description', 'type', 'license', 'exports', 'engines', 'dependencies', 'peerDependencies', 'peerDependenciesMeta'];

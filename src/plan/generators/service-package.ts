@@ -7,6 +7,7 @@ import { tsHeader } from '../header.js';
 import { packageJsonFile } from '../package-json.js';
 import { serviceKey, servicePath } from '../paths.js';
 import type { PlannedFile } from '../tree.js';
+import { packageName } from '../workspaces.js';
 import { deps } from '../versions.js';
 
 /** What a service needs installed: the runtime library and its database's driver. */
@@ -18,11 +19,13 @@ export function serviceDependencies(service: Service) {
 export function servicePackageFiles(ctx: GenerateContext, service: Service): PlannedFile[] {
   const needs = serviceDependencies(service);
   const packageJson = {
-    name: `@${ctx.model.name}/${service.name}`,
+    name: packageName(ctx.model, service.name),
     version: '0.1.0',
     private: true,
     type: 'module',
     main: 'dist/main.js',
+    // What the system package (one process for all services) imports; the entry point stays main.
+    exports: { './service': { types: './dist/generated/service.d.ts', default: './dist/generated/service.js' } },
     scripts: { build: 'tsc -b', start: 'node dist/main.js' },
     dependencies: needs.dependencies,
     ...(Object.keys(needs.devDependencies).length > 0 ? { devDependencies: needs.devDependencies } : {}),

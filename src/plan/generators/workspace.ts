@@ -7,8 +7,7 @@ import { packageJsonFile } from '../package-json.js';
 import { HEADER_TEXT, type PlannedFile } from '../tree.js';
 import { deps, OVERRIDES } from '../versions.js';
 import { defaultDatabaseUrl } from '../databases.js';
-import { servicePath } from '../paths.js';
-import { RUNTIME_PACKAGE_DIR } from './runtime.js';
+import { typeScriptProjects, workspacePackages } from '../workspaces.js';
 
 /** Where services find the Consul agent when `CONSUL_URL` says nothing else. */
 export const DEFAULT_CONSUL_URL = 'http://127.0.0.1:8500';
@@ -30,13 +29,12 @@ function readmeExample(model: SystemModel) {
 
 export function workspaceFiles(ctx: GenerateContext): PlannedFile[] {
   const { model, specPath } = ctx;
-  const servicePaths = model.services.map((s) => servicePath(s.name));
   const header = `${HEADER_TEXT}. Source: ${specPath}.`;
   const packageJson = {
     name: model.name,
     private: true,
     type: 'module',
-    workspaces: [RUNTIME_PACKAGE_DIR, ...servicePaths],
+    workspaces: workspacePackages(model),
     scripts: {
       build: 'tsc -b',
       clean: 'tsc -b --clean',
@@ -60,7 +58,7 @@ export function workspaceFiles(ctx: GenerateContext): PlannedFile[] {
   return [
     packageJsonFile('package.json', 'workspace:package-json', packageJson),
     { path: 'tsconfig.base.json', owner: 'generated', key: 'workspace:tsconfig-base', content: render('workspace/tsconfig.base.json', { header }) },
-    { path: 'tsconfig.json', owner: 'generated', key: 'workspace:tsconfig', content: render('workspace/tsconfig.json', { header, projects: servicePaths }) },
+    { path: 'tsconfig.json', owner: 'generated', key: 'workspace:tsconfig', content: render('workspace/tsconfig.json', { header, projects: typeScriptProjects(model) }) },
     { path: '.gitignore', owner: 'generated', key: 'workspace:gitignore', content: render('workspace/gitignore', { header }) },
     { path: '.env.example', owner: 'generated', key: 'workspace:env-example', content: render('workspace/env.example', { header, services, databases, consul, consulUrl: DEFAULT_CONSUL_URL }) },
     {
