@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/io.js';
 
-const COMMANDS = ['init', 'add', 'lint', 'diff', 'graph', 'export', 'generate', 'check'];
+const COMMANDS = ['init', 'add', 'lint', 'diff', 'graph', 'export', 'generate', 'check', 'dev'];
 
 describe('--help', () => {
   it('the program lists every command', async () => {

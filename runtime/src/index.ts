@@ -26,5 +26,5 @@ export { newRequestId, REQUEST_ID_HEADER, requestIdOf } from './request-id.js';
 export { healthReport, withTimeout, type HealthReport, type Resource, type ResourceEnv, type ResourceFactory } from './resource.js';
 export { validatorCompiler } from './validation.js';
 export type { EventMessage } from './events/message.js';
-export { defineSystem, describeSystem, runSystem, type RunningPart, type RunningSystem, type SystemDefinition, type SystemModule, type SystemPart } from './system/system.js';
+export { defineSystem, reportSystem, runSystem, type PartReport, type RunningPart, type RunningSystem, type SystemDefinition, type SystemModule, type SystemPart } from './system/system.js';
 export { startAsProcess } from './process.js';

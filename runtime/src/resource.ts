@@ -28,6 +28,11 @@ export interface ResourceEnv {
   readonly logger: Logger;
   /** A setting of this service (`DATABASE_URL`): see `settingOf`. */
   setting(name: string): string | undefined;
+  /**
+   * Set by `microgen dev` (`MICROGEN_DEV_DATA`): a folder where a resource with nothing configured
+   * keeps an embedded stand-in (PostgreSQL services get PGlite there).
+   */
+  readonly devDataDir?: string;
 }
 
 /** Makes a resource for one service; the generated service definition lists these. */

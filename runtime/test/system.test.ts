@@ -6,7 +6,7 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../tests/helpers/service-process.js';
-import { defineService, defineSystem, describeSystem, StartError, type ClientOperation, type OperationRequest, type Resource, type ServiceCaller } from '../src/index.js';
+import { defineService, defineSystem, reportSystem, StartError, type ClientOperation, type OperationRequest, type Resource, type ServiceCaller } from '../src/index.js';
 import { captureLogger } from './helpers.js';
 
 const GET_NAME: ClientOperation = { name: 'name', method: 'GET', path: '/name', statuses: [200] };
@@ -68,9 +68,9 @@ describe('a system in one process', () => {
     expect(running.services.map((s) => s.url)).toEqual([`http://127.0.0.1:${greeterPort}`, `http://127.0.0.1:${namesPort}`]);
     const res = await fetch(`${running.services[0].url}/greet`);
     expect(await res.json()).toEqual({ text: 'hello, world' });
-    expect(describeSystem(running)).toEqual([
-      { name: 'greeter', url: `http://127.0.0.1:${greeterPort}`, resources: ['database: a fake database of greeter'] },
-      { name: 'names', url: `http://127.0.0.1:${namesPort}`, resources: ['database: a fake database of names'] },
+    expect(await reportSystem(running, captureLogger().logger)).toEqual([
+      { name: 'greeter', url: `http://127.0.0.1:${greeterPort}`, resources: [{ name: 'database', what: 'a fake database of greeter', up: true }] },
+      { name: 'names', url: `http://127.0.0.1:${namesPort}`, resources: [{ name: 'database', what: 'a fake database of names', up: true }] },
     ]);
     await running.stop();
     expect(closed.sort()).toEqual(['greeter', 'names']);

@@ -23,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   export: async () => (await import('./commands/export.js')).registerExport,
   generate: async () => (await import('./commands/generate.js')).registerGenerate,
   check: async () => (await import('./commands/generate.js')).registerCheck,
+  dev: async () => (await import('./commands/dev.js')).registerDev,
 };
 
 export async function buildProgram(io: Io, setExit: (code: number) => void, argv: readonly string[] = []): Promise<Command> {

@@ -19,6 +19,8 @@ export const VERSIONS = {
   /** mongodb 7 needs Node 20.19+; 6 runs on every Node 20. */
   mongodb: '^6.20.0',
   ioredis: '^5.8.0',
+  /** PostgreSQL as WebAssembly: `microgen dev`'s embedded database (no engines field; runs on Node 20). */
+  '@electric-sql/pglite': '^0.5.17',
 } as const;
 
 export type Dependency = keyof typeof VERSIONS;

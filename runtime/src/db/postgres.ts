@@ -5,6 +5,7 @@
  * code then runs on a PostgreSQL server and, under `microgen dev`, on an embedded one. The pool
  * itself is `this.ctx.db.pool` for what the interface does not cover.
  */
+import { join } from 'node:path';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { connectAtStart, serverOf, type Resource, type ResourceFactory } from '../resource.js';
@@ -116,12 +117,13 @@ function embeddedResource(dir: string, logger: Logger): Resource<Postgres> {
 }
 
 /**
- * The service's database from `DATABASE_URL` (or `<SERVICE>_DATABASE_URL`), else `defaultUrl`:
- * a PostgreSQL server, or with `pglite:<folder>` an embedded one.
+ * The service's database from `DATABASE_URL` (or `<SERVICE>_DATABASE_URL`): a PostgreSQL server,
+ * or with `pglite:<folder>` an embedded one. Unset, `microgen dev` gives the service an embedded
+ * database in its data folder; otherwise `defaultUrl`.
  */
 export function postgres(defaultUrl: string): ResourceFactory<Postgres> {
-  return ({ logger, setting }) => {
-    const url = setting('DATABASE_URL') ?? defaultUrl;
+  return ({ service, logger, setting, devDataDir }) => {
+    const url = setting('DATABASE_URL') ?? (devDataDir ? `${EMBEDDED_SCHEME}${join(devDataDir, service)}` : defaultUrl);
     if (url.startsWith(EMBEDDED_SCHEME)) return embeddedResource(url.slice(EMBEDDED_SCHEME.length), logger);
     const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, max: Number(setting('DATABASE_POOL_SIZE') ?? 10) });
     // An idle connection the server dropped (a restart, say) must not crash the process.

@@ -73,7 +73,7 @@ export async function openService<Name extends string, R extends ResourceFactori
   const opened: Resource[] = [];
   const clients: Partial<Record<keyof R, unknown>> = {};
   for (const [property, factory] of Object.entries(def.resources) as [keyof R & string, R[keyof R]][]) {
-    const resource = factory({ service: def.name, logger, setting });
+    const resource = factory({ service: def.name, logger, setting, devDataDir: env.MICROGEN_DEV_DATA || undefined });
     await resource.open();
     opened.push(resource);
     clients[property] = resource.client;

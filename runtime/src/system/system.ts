@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 import { createLogger } from '../logger.js';
 import { startAsProcess } from '../process.js';
-import type { Resource } from '../resource.js';
+import { healthReport, type Resource } from '../resource.js';
 
 /** Options every part of a system is run with. */
 export interface PartOptions {
@@ -51,13 +51,22 @@ export interface SystemOptions {
   readonly logger?: (part: string) => Logger;
 }
 
-/** One line per part for the start-up summary: where it listens and what backs its resources. */
-export function describeSystem(system: RunningSystem): { name: string; url: string; resources: string[] }[] {
-  return [...(system.gateway ? [system.gateway] : []), ...system.services].map((p) => ({
-    name: p.name,
-    url: p.url,
-    resources: (p.resources ?? []).map((r) => `${r.name}: ${r.describe?.() ?? r.name}`),
-  }));
+export interface PartReport {
+  readonly name: string;
+  readonly url: string;
+  readonly resources: readonly { readonly name: string; readonly what: string; readonly up: boolean }[];
+}
+
+/** For the start-up summary: where each part listens, what backs its resources, and whether they answer. */
+export async function reportSystem(system: RunningSystem, logger: Logger): Promise<PartReport[]> {
+  const parts = [...(system.gateway ? [system.gateway] : []), ...system.services];
+  return Promise.all(
+    parts.map(async (p) => {
+      const resources = p.resources ?? [];
+      const health = await healthReport(resources, logger);
+      return { name: p.name, url: p.url, resources: resources.map((r) => ({ name: r.name, what: r.describe?.() ?? r.name, up: health.checks[r.name] === 'up' })) };
+    }),
+  );
 }
 
 export async function runSystem(def: SystemDefinition, options: SystemOptions = {}): Promise<RunningSystem> {
@@ -108,7 +117,7 @@ export function defineSystem(definition: SystemDefinition): SystemModule {
   const run = async (options?: SystemOptions): Promise<RunningSystem> => {
     const running = await runSystem(definition, options);
     const logger = createLogger(definition.name);
-    logger.info({ parts: describeSystem(running) }, `${definition.name} is running`);
+    logger.info({ parts: await reportSystem(running, logger) }, `${definition.name} is running`);
     return running;
   };
   return {

@@ -40,7 +40,8 @@ export function workspaceFiles(ctx: GenerateContext): PlannedFile[] {
       clean: 'tsc -b --clean',
       check: 'microgen check',
     },
-    devDependencies: deps('typescript', '@types/node'),
+    // The embedded PostgreSQL of `microgen dev`, for systems that have a PostgreSQL service.
+    devDependencies: deps('typescript', '@types/node', ...(model.services.some((s) => s.database === 'postgres') ? (['@electric-sql/pglite'] as const) : [])),
     overrides: OVERRIDES,
   };
   const services = model.services.map((s) => ({

@@ -1,0 +1,119 @@
+/**
+ * `microgen dev` on the shop, as a user runs it: the built CLI as a process in the folder that
+ * holds the spec and the system. It generates, builds, runs every service in one process with an
+ * embedded PostgreSQL per PostgreSQL service, prints one start-up summary, and on Ctrl-C (SIGINT)
+ * stops everything and exits 0, leaving no process behind. Ports come from <SERVICE>_PORT, so
+ * the test never collides with anything on the spec's ports.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { linkInstall } from '../../scripts/shared-install.js';
+import { runCli } from '../helpers/io.js';
+import { freePort, portAnswers, waitFor } from '../helpers/service-process.js';
+import { ROOT, workDir } from '../helpers/system.js';
+
+const USER_HANDLERS = `import { OperationHandlers } from '../generated/operations.js';
+import type * as Op from '../generated/operations.js';
+
+export class Operations extends OperationHandlers {
+  private ready: Promise<unknown> | undefined;
+
+  private table() {
+    return (this.ready ??= this.ctx.db.query('CREATE TABLE IF NOT EXISTS users (id serial PRIMARY KEY, name text NOT NULL, email text NOT NULL)'));
+  }
+
+  override async createUser(request: Op.CreateUserRequest): Promise<Op.CreateUserReply> {
+    await this.table();
+    const { rows } = await this.ctx.db.query<{ id: number }>('INSERT INTO users (name, email) VALUES ($1, $2) RETURNING id', [request.body.name, request.body.email]);
+    return { status: 201, body: { id: rows[0].id, ...request.body } };
+  }
+
+  override async getUser(request: Op.GetUserRequest): Promise<Op.GetUserReply> {
+    await this.table();
+    const { rows } = await this.ctx.db.query<{ id: number; name: string; email: string }>('SELECT id, name, email FROM users WHERE id = $1', [request.params.id]);
+    return rows[0] ? { status: 200, body: rows[0] } : { status: 404, body: { error: 'not_found', message: 'no such user' } };
+  }
+}
+`;
+
+interface Dev {
+  readonly child: ChildProcess;
+  output(): string;
+  exit: Promise<number | null>;
+}
+
+function startDev(dir: string, env: Record<string, string>): Dev {
+  const child = spawn(process.execPath, [join(ROOT, 'bin/microgen.js'), 'dev'], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => out, exit };
+}
+
+describe('microgen dev on the shop', () => {
+  let dir: string;
+  const ports: Record<string, number> = {};
+  let dev: Dev;
+
+  beforeAll(async () => {
+    dir = workDir('dev');
+    copyFileSync(join(ROOT, 'examples/shop/microgen.yaml'), join(dir, 'microgen.yaml'));
+    const generated = await runCli(['generate', join(dir, 'microgen.yaml')]);
+    if (generated.code !== 0) throw new Error(generated.stderr);
+    writeFileSync(join(dir, 'services/user/src/handlers/operations.ts'), USER_HANDLERS);
+    linkInstall(dir);
+    for (const s of ['user', 'product', 'order', 'inventory', 'payment', 'notification']) ports[s] = await freePort();
+    const env = Object.fromEntries(Object.entries(ports).map(([s, p]) => [`${s.toUpperCase()}_PORT`, String(p)]));
+    dev = startDev(dir, env);
+    await waitFor(() => (dev.output().includes('shop is running') ? true : undefined), 240_000, `microgen dev to start:\n${dev.output()}`);
+  }, 600_000);
+
+  afterAll(async () => {
+    if (dev?.child.exitCode === null) dev.child.kill('SIGKILL');
+  });
+
+  it('prints one summary: each service, its URL and what backs its database', () => {
+    const out = dev.output();
+    expect(out).toMatch(/✓ shop is running \(ready in [\d.]+ s\)\. Ctrl-C stops it\./);
+    expect(out).toContain(`user           http://127.0.0.1:${ports.user}  embedded PostgreSQL in ${join(dir, '.microgen/dev/user')}`);
+    expect(out).toMatch(/order {10}http:\/\/127\.0\.0\.1:\d+ {2}MongoDB at 127\.0\.0\.1:27017\/order — not reachable: start it, or set ORDER_DATABASE_URL/);
+    expect(out).toContain('first run: creating the embedded PostgreSQL of user, inventory, payment in .microgen/dev/');
+    // Service log lines are prefixed with the service's name.
+    expect(out).toMatch(/^product +│ database connected$/m);
+  });
+
+  it('serves a request that stores a row in the embedded PostgreSQL', async () => {
+    const created = await fetch(`http://127.0.0.1:${ports.user}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Ada', email: 'ada@example.com' }) });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: number };
+    const read = await fetch(`http://127.0.0.1:${ports.user}/users/${id}`);
+    expect(await read.json()).toEqual({ id, name: 'Ada', email: 'ada@example.com' });
+    expect(existsSync(join(dir, '.microgen/dev/user/PG_VERSION'))).toBe(true);
+    await waitFor(() => (dev.output().includes(`POST /users → 201`) ? true : undefined), 5_000, 'the request in the log');
+  });
+
+  it('stops everything on Ctrl-C and exits 0, leaving no process listening', async () => {
+    dev.child.kill('SIGINT');
+    expect(await dev.exit).toBe(0);
+    for (const port of Object.values(ports)) expect(await portAnswers('127.0.0.1', port)).toBe(false);
+  }, 30_000);
+
+  it('says in one line why the system cannot start, and exits 1', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(ports.payment, '127.0.0.1', resolve));
+    try {
+      const env = Object.fromEntries(Object.entries(ports).map(([s, p]) => [`${s.toUpperCase()}_PORT`, String(p)]));
+      const failed = startDev(dir, env);
+      expect(await failed.exit).toBe(1);
+      expect(failed.output()).toContain(`error: shop could not start: payment cannot listen on 127.0.0.1:${ports.payment}: the port is already in use`);
+      expect(failed.output()).not.toMatch(/\n\s+at /);
+      for (const [service, port] of Object.entries(ports)) if (service !== 'payment') expect(await portAnswers('127.0.0.1', port)).toBe(false);
+    } finally {
+      blocker.close();
+    }
+  }, 120_000);
+});
