@@ -8,6 +8,7 @@ if [ "${1:-}" = "--install" ]; then
   missing=()
   command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  command -v deck >/dev/null 2>&1 || missing+=(deck) # decK validates the generated gateway/kong.yml
   if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" != 0 ]; then
       echo "the tests need ${missing[*]}: install them (apt-get install -y ${missing[*]}) or run this as root" >&2

@@ -8,7 +8,7 @@
 import type { HttpMethod, Operation, Route, SystemModel } from '../model/types.js';
 import { error, warning, type Finding } from './finding.js';
 
-const ALL_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+export const ALL_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 const methodsOf = (r: Route): readonly HttpMethod[] => (r.methods.length ? r.methods : ALL_METHODS);
 
 /** Join URL paths without doubling or losing the slash between them. */

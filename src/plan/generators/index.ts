@@ -8,6 +8,7 @@ import type { GenerateContext } from '../context.js';
 import type { PlannedFile } from '../tree.js';
 import { clientFiles } from './clients.js';
 import { contractFiles } from './contracts.js';
+import { kongFiles } from './kong.js';
 import { openApiFile } from './openapi-file.js';
 import { runtimeFiles } from './runtime.js';
 import { serviceDefinitionFiles } from './service-definition.js';
@@ -34,4 +35,5 @@ export const GENERATORS: readonly Generator[] = [
   { name: 'service-definition', files: perService(serviceDefinitionFiles) },
   { name: 'clients', files: perService(clientFiles) },
   { name: 'system', files: systemFiles },
+  { name: 'kong', files: kongFiles },
 ];
