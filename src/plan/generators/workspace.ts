@@ -77,6 +77,7 @@ export function workspaceFiles(ctx: GenerateContext): PlannedFile[] {
         consulUrl: DEFAULT_CONSUL_URL,
         firstService: model.services[0]?.name ?? '<name>',
         example: readmeExample(model),
+        kong: model.gateway.kind === 'kong',
       }),
     },
   ];
