@@ -38,6 +38,14 @@ function written(name: string, text: string): string {
   return path;
 }
 
+/** A table of requests, each with the Kong service and upstream path it reaches (none: 404). */
+function routesAs(kong: KongFile, cases: [string, string, string | undefined, string | undefined][]): void {
+  it.each(cases)('routes %s %s to %s as %s', (method, uri, service, upstreamPath) => {
+    const match = kongRoute(kong, method, uri);
+    expect(match && { service: match.service, upstreamPath: match.upstreamPath }).toEqual(service ? { service, upstreamPath } : undefined);
+  });
+}
+
 const SHOP = 'examples/shop/microgen.yaml';
 const STRANGLER = 'tests/fixtures/rules/upstream-url/good.yaml';
 const HOSTILE = 'tests/fixtures/hostile-gateway/microgen.yaml';
@@ -122,7 +130,7 @@ describe('the shop', () => {
     expect(kong.plugins).toEqual([{ name: 'correlation-id', config: { header_name: 'x-request-id', generator: 'uuid', echo_downstream: true } }]);
   });
 
-  it.each([
+  routesAs(kong, [
     ['GET', '/api/users/7', 'user', '/users/7'],
     ['GET', '/api/users', 'user', '/users'],
     ['GET', '/api/users/', 'user', '/users/'],
@@ -130,10 +138,7 @@ describe('the shop', () => {
     ['GET', '/api/products/1/stock', 'product', '/products/1/stock'],
     ['GET', '/api/usersx', undefined, undefined],
     ['GET', '/api', undefined, undefined],
-  ])('routes %s %s to %s as %s (SPEC §2)', (method, uri, service, upstreamPath) => {
-    const match = kongRoute(kong, method, uri);
-    expect(match && { service: match.service, upstreamPath: match.upstreamPath }).toEqual(service ? { service, upstreamPath } : undefined);
-  });
+  ]);
 });
 
 describe('the strangler fig (tests/fixtures/rules/upstream-url/good.yaml)', () => {
@@ -145,7 +150,7 @@ describe('the strangler fig (tests/fixtures/rules/upstream-url/good.yaml)', () =
     expect(kong.services?.find((s) => s.name === 'legacy_2')?.url).toBe('https://reports.example.com/v2');
   });
 
-  it.each([
+  routesAs(kong, [
     ['GET', '/api/users/7', 'user', '/users/7'],
     ['GET', '/api/orders/1', 'legacy_1', '/api/orders/1'],
     ['GET', '/api/usersx', 'legacy_1', '/api/usersx'],
@@ -153,10 +158,7 @@ describe('the strangler fig (tests/fixtures/rules/upstream-url/good.yaml)', () =
     ['POST', '/reports/q1', 'legacy_2', '/v2/q1'],
     ['GET', '/reports', 'legacy_2', '/v2'],
     ['GET', '/elsewhere', undefined, undefined],
-  ])('routes %s %s to %s as %s', (method, uri, service, upstreamPath) => {
-    const match = kongRoute(kong, method, uri);
-    expect(match && { service: match.service, upstreamPath: match.upstreamPath }).toEqual(service ? { service, upstreamPath } : undefined);
-  });
+  ]);
 });
 
 describe('the hostile gateway spec (tests/fixtures/hostile-gateway)', () => {
@@ -314,7 +316,7 @@ describe('Kong routes as SPEC §2 says (property)', () => {
               ...(r.target.startsWith('http') ? { upstream: r.target } : { service: r.target }),
               stripPath: r.stripPath,
               upstreamPath: r.upstreamPath,
-              ...(r.methods.length ? { methods: r.methods } : {}),
+              ...(r.methods.length ? { methods: r.methods as Raw.Route['methods'] } : {}),
               ...(r.timeout ? { timeout: r.timeout } : {}),
             })),
           },

@@ -7,7 +7,7 @@
  * writes are left out on purpose: an unexpected field is reported, not waved through.
  */
 import { execFileSync } from 'node:child_process';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 
 /** Kong's `utf8_name`, restricted to its ASCII part (microgen writes no other). */
@@ -163,7 +163,7 @@ const KONG_FILE_SCHEMA = {
   },
 };
 
-const validate = new Ajv2020({ allErrors: true, strict: false }).compile(KONG_FILE_SCHEMA);
+const validate: ValidateFunction<unknown> = new Ajv2020({ allErrors: true, strict: false }).compile(KONG_FILE_SCHEMA);
 
 export interface KongPluginEntry {
   name: string;
