@@ -226,6 +226,20 @@ describe('JWT from a JWKS URL', () => {
   });
 });
 
+describe('auth jwt with no gateway.auth.jwt', () => {
+  it('keeps the jwt plugin with no credential, so Kong refuses every token there, and says so', () => {
+    const spec = readFileSync(join(ROOT, STRANGLER), 'utf8').replace('      upstreamPath: /users\n', '      upstreamPath: /users\n      auth: jwt\n');
+    const result = lintText('microgen.yaml', spec);
+    expect(result.model?.gateway.routes[0].auth).toBe('jwt');
+    const text = kongYaml(result.model!, 'microgen.yaml');
+    const kong = readKong(text);
+    expect(kong.consumers).toBeUndefined();
+    expect(kong.services?.[0].routes?.[0].plugins?.map((p) => p.name)).toEqual(['jwt']);
+    expect(text).toContain('Kong refuses every token on routes with auth jwt');
+    expect(kongProblems(kong)).toEqual([]);
+  });
+});
+
 describe('rate limits Kong would refuse', () => {
   it('leaves out a limit that is higher than a longer period’s (it can never bind)', () => {
     expect(kongLimits({ second: 100, minute: 10, hour: 1000 })).toEqual({ minute: 10, hour: 1000 });

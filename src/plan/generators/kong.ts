@@ -279,6 +279,8 @@ function headerComment(model: SystemModel): string[] {
     }
     if (jwt.issuer === undefined) lines.push(`Kong finds the key by the token's iss: tokens must carry iss "${model.name}".`);
     lines.push('Tokens must carry exp; Kong checks neither nbf nor aud.');
+  } else if (gateway.routes.some((r) => r.auth === 'jwt')) {
+    lines.push('gateway.auth.jwt names no secret or key: Kong refuses every token on routes with auth jwt.');
   }
   return lines;
 }
@@ -301,7 +303,7 @@ export function kongYaml(model: SystemModel, specPath: string): string {
     .map((line) => `# ${line}\n`)
     .join('');
   // YAML 1.1 quoting (Kong's and decK's parsers read `on` and `1:20` as a boolean and a number).
-  return hashHeader(specPath) + comment + doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+  return literal(hashHeader(specPath)) + comment + doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
 export function kongFiles(ctx: GenerateContext): PlannedFile[] {
