@@ -51,7 +51,8 @@ const STRANGLER = 'tests/fixtures/rules/upstream-url/good.yaml';
 const HOSTILE = 'tests/fixtures/hostile-gateway/microgen.yaml';
 const SECRET_B64 = Buffer.from('s3cret with "quotes" and \\ backslash').toString('base64');
 
-describe.each([SHOP, STRANGLER, HOSTILE])('gateway/kong.yml of %s', (spec) => {
+// The last has no gateway block: kind kong by default, no routes.
+describe.each([SHOP, STRANGLER, HOSTILE, 'tests/fixtures/hostile/microgen.yaml'])('gateway/kong.yml of %s', (spec) => {
   const model = modelOf(spec);
   const text = kongYaml(model, 'microgen.yaml');
   const env = model.gateway.jwt?.secretEnv ? { [`DECK_${model.gateway.jwt.secretEnv}`]: SECRET_B64 } : {};
