@@ -261,6 +261,7 @@ describe('the checks of the Kong file can fail', () => {
     ['a route name used twice', (k) => void (k.services![1].routes![0].name = routeOf(k).name), /route name route-1-api-users is used twice/],
     ['an HS256 credential without a secret', (k) => void delete k.consumers![0].jwt_secrets![0].secret, /must have required property 'secret'/],
     ['a regex path that does not compile', (k) => void (routeOf(k).paths = ['~/api/(users$']), /not a valid regex/],
+    ['a prefix path Kong would not find normalized', (k) => void (routeOf(k).paths = ['/api/../users/']), /not normalized/],
     ['a timeout of zero', (k) => void (k.services![0].read_timeout = 0), /must be >= 1/],
     ['another _format_version', (k) => void (k._format_version = '1.1'), /must be equal to constant/],
   ])('%s', (_, mutate, message) => {

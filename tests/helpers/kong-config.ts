@@ -284,7 +284,10 @@ export function kongProblems(file: unknown): string[] {
           } catch {
             out.push(`route ${r.name}: path ${path} is not a valid regex`);
           }
-        } else if (path.includes('//')) out.push(`route ${r.name}: path ${path} has an empty segment`);
+        } else if (path.includes('//') || path.split('/').some((seg) => seg === '.' || seg === '..')) {
+          // Kong's routes schema: a prefix path must be normalized (as Kong normalizes requests).
+          out.push(`route ${r.name}: path ${path} is not normalized`);
+        }
       }
     }
   }
