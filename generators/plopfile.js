@@ -30,9 +30,12 @@ function follows(def, value, noun) {
   if (def.enum && !def.enum.includes(value)) return bad(rule);
   if (def.pattern && !new RegExp(def.pattern, 'u').test(value)) return bad(rule);
   if (def.maxLength !== undefined && [...value].length > def.maxLength) return bad(`it is longer than ${def.maxLength} characters`);
-  const not = def.not ? deref(def.not) : undefined;
-  if (not && not.pattern && new RegExp(not.pattern, 'u').test(value)) return bad(`\`${value}\` is reserved`);
-  if (not && not.enum && not.enum.includes(value)) return bad(`\`${value}\` is reserved`);
+  // `not` holds one reserved-name rule, or several under `anyOf`.
+  const nots = def.not ? (def.not.anyOf || [def.not]).map(deref) : [];
+  for (const not of nots) {
+    if (not.pattern && new RegExp(not.pattern, 'u').test(value)) return bad(`\`${value}\` is reserved`);
+    if (not.enum && not.enum.includes(value)) return bad(`\`${value}\` is reserved`);
+  }
   return true;
 }
 

@@ -4,7 +4,7 @@
  * the same `$defs`) and lint therefore agree on what a valid service, event or field name is.
  *
  * Only the keywords names use are interpreted: `pattern`, `maxLength`, `enum`, and `not` with
- * a `pattern` or `enum` (reserved names). Anything else is lint's job after the edit.
+ * a `pattern` or `enum`, or `anyOf` of those (reserved names). Anything else is lint's job after the edit.
  */
 import { createRequire } from 'node:module';
 import { SCHEMA_PATH } from '../spec/schema.js';
@@ -15,7 +15,7 @@ interface Def {
   pattern?: string;
   maxLength?: number;
   enum?: unknown[];
-  not?: Def & { $ref?: string };
+  not?: Def & { $ref?: string; anyOf?: Def[] };
   $ref?: string;
   'x-rule'?: string;
 }
@@ -57,9 +57,12 @@ export function ruleViolation(kind: RuleKind, value: string): string | undefined
   if (def.enum && !def.enum.includes(value)) return rule;
   if (def.pattern && !new RegExp(def.pattern, 'u').test(value)) return rule;
   if (def.maxLength !== undefined && [...value].length > def.maxLength) return `it is longer than ${def.maxLength} characters`;
-  const not = def.not ? resolveRef(def.not) : undefined;
-  if (not?.pattern && new RegExp(not.pattern, 'u').test(value)) return `\`${value}\` is reserved (${rule})`;
-  if (not?.enum?.includes(value)) return `\`${value}\` is reserved`;
+  // `not` holds one reserved-name rule, or several under `anyOf`.
+  const nots = def.not ? (def.not.anyOf ?? [def.not]).map(resolveRef) : [];
+  for (const not of nots) {
+    if (not.pattern && new RegExp(not.pattern, 'u').test(value)) return `\`${value}\` is reserved (${rule})`;
+    if (not.enum?.includes(value)) return `\`${value}\` is reserved (${rule})`;
+  }
   return undefined;
 }
 

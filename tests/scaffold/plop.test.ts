@@ -12,7 +12,7 @@ const plopfilePath: string = '../../generators/plopfile.js';
 const { rules } = (await import(plopfilePath)) as { rules: Record<string, (v: string) => true | string> };
 
 const SAMPLES: Record<string, string[]> = {
-  service: ['user', 'order-history', 'a1', 'User', '../x', 'con', 'com1', 'a--b', '-a', 'a'.repeat(41), 'a'.repeat(40), ''],
+  service: ['user', 'order-history', 'a1', 'User', '../x', 'con', 'com1', 'gateway', 'system', 'a--b', '-a', 'a'.repeat(41), 'a'.repeat(40), ''],
   event: ['order.created', 'order', 'Order.created', 'a.b.c', 'a..b', '../etc.passwd', 'order.*'],
   operation: ['getUser', 'GetUser', 'get_user', 'constructor', 'x'],
   field: ['id', '_x', '__proto__', '1a', 'a-b'],
