@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts the servers the end-to-end tests talk to (PostgreSQL, Redis), bound to 127.0.0.1, and waits
+# Starts the servers the end-to-end tests talk to (PostgreSQL, Redis, RabbitMQ), bound to 127.0.0.1, and waits
 # until each port answers. With --install, first installs the missing ones from Debian's packages
 # (as root). scripts/test.sh runs it; tests that stop a server start their own instance instead.
 set -euo pipefail
@@ -9,6 +9,7 @@ if [ "${1:-}" = "--install" ]; then
   command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   command -v deck >/dev/null 2>&1 || missing+=(deck) # decK validates the generated gateway/kong.yml
+  command -v rabbitmq-server >/dev/null 2>&1 || missing+=(rabbitmq-server)
   if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" != 0 ]; then
       echo "the tests need ${missing[*]}: install them (apt-get install -y ${missing[*]}) or run this as root" >&2
@@ -46,4 +47,16 @@ if command -v redis-server >/dev/null 2>&1; then
     redis-server --bind 127.0.0.1 --port 6379 --daemonize yes --save '' --appendonly no >/dev/null
   fi
   wait_port 127.0.0.1 6379 Redis
+fi
+
+# RabbitMQ: loopback only (the broker and Erlang's port mapper). Debian's package does not start it
+# without systemd; `rabbitmqctl stop` (scripts/test.sh) stops it at the end.
+if command -v rabbitmq-server >/dev/null 2>&1; then
+  if ! (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; then
+    # inet_dist_use_interface keeps the Erlang distribution port (25672) on loopback too.
+    RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 ERL_EPMD_ADDRESS=127.0.0.1 \
+      RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}" \
+      rabbitmq-server -detached >/dev/null 2>&1
+  fi
+  wait_port 127.0.0.1 5672 RabbitMQ
 fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine (Debian, Node 20): installs the servers the tests talk
-# to from Debian's packages when they are missing (needs root), starts them on 127.0.0.1,
+# to (PostgreSQL, Redis, RabbitMQ) from Debian's packages when they are missing (needs root), starts them on 127.0.0.1,
 # installs and builds microgen, and runs `npm test` (vitest: the `fast` and `e2e` projects).
 # Arguments go to vitest: `bash scripts/test.sh --project fast`.
 set -euo pipefail
@@ -15,4 +15,8 @@ npm ci --no-audit --no-fund
 npm run build
 echo "::endgroup::"
 
-npm test -- "$@"
+# The shared RabbitMQ runs detached; stop it whatever the tests did, keeping their exit status.
+status=0
+npm test -- "$@" || status=$?
+if command -v rabbitmqctl >/dev/null 2>&1; then rabbitmqctl stop >/dev/null 2>&1 || true; fi
+exit "$status"
