@@ -4,6 +4,7 @@
  * closes them in reverse order on shutdown.
  */
 import type { Logger } from 'pino';
+import type { EventStore } from './events/outbox.js';
 
 export interface Resource<Client = unknown> {
   /** Shown in logs and in `/health` (`database`, `broker`). */
@@ -20,6 +21,8 @@ export interface Resource<Client = unknown> {
   close(): Promise<void>;
   /** What backs it, for people (`PostgreSQL at 127.0.0.1:5432/user`); never a password. */
   describe?(): string;
+  /** A database that can hold the service's event outbox and inbox (PostgreSQL) offers them here. */
+  readonly eventStore?: EventStore;
 }
 
 /** What a resource factory is given: the service's name, its logger and its settings. */

@@ -4,10 +4,17 @@
  * Handlers see a small interface, `query` and `transaction`, rather than a `pg.Pool`: the same
  * code then runs on a PostgreSQL server and, under `microgen dev`, on an embedded one. The pool
  * itself is `this.ctx.db.pool` for what the interface does not cover.
+ *
+ * A transaction is also the context of what runs inside it: `this.ctx.db.query` and
+ * `this.ctx.publish` called within `transaction(async (tx) => …)` (however deep) join it, so an
+ * event is stored in the outbox with the state change it announces. A subscription handler of a
+ * service with PostgreSQL runs inside the transaction that records the message in the inbox.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { postgresEventStore } from '../events/outbox.js';
 import { connectAtStart, serverOf, type Resource, type ResourceFactory } from '../resource.js';
 import type { EmbeddedPostgres } from './pglite.js';
 
@@ -23,7 +30,10 @@ export interface Queryable {
 }
 
 export interface Postgres extends Queryable {
-  /** Runs `work` on one connection inside BEGIN … COMMIT; a throw rolls it back and rethrows. */
+  /**
+   * Runs `work` on one connection inside BEGIN … COMMIT; a throw rolls it back and rethrows.
+   * Inside another transaction it becomes a savepoint of that one.
+   */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   /** The connection pool, when the database is a PostgreSQL server. */
   readonly pool?: pg.Pool;
@@ -34,22 +44,57 @@ const CONNECT_TIMEOUT_MS = 5_000;
 
 const asResult = <Row>(r: pg.QueryResult): QueryResult<Row> => ({ rows: r.rows as Row[], rowCount: r.rowCount ?? r.rows.length });
 
+/** The transaction in hand, by pool: what `query`, `transaction` and `publish` inside it join. */
+interface Scope {
+  readonly pool: pg.Pool;
+  readonly client: pg.PoolClient;
+  savepoints: number;
+  /** Set at COMMIT or ROLLBACK: a callback the transaction left behind must not use its connection. */
+  ended: boolean;
+}
+
+const scopes = new AsyncLocalStorage<Scope>();
+
+const clientQueryable = (client: pg.ClientBase): Queryable => ({
+  query: async <Row extends object>(text: string, params?: readonly unknown[]) => asResult<Row>(await client.query(text, params as unknown[] | undefined)),
+});
+
 /** `query` and `transaction` over a pg pool. */
 export function poolDatabase(pool: pg.Pool): Postgres {
+  const inHand = (): Scope | undefined => {
+    const scope = scopes.getStore();
+    return scope?.pool === pool && !scope.ended ? scope : undefined;
+  };
   return {
     pool,
     async query<Row extends object>(text: string, params?: readonly unknown[]) {
-      return asResult<Row>(await pool.query(text, params as unknown[] | undefined));
+      const scope = inHand();
+      return asResult<Row>(await (scope ? scope.client : pool).query(text, params as unknown[] | undefined));
     },
     async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+      const outer = inHand();
+      if (outer) {
+        const savepoint = `microgen_${++outer.savepoints}`;
+        await outer.client.query(`SAVEPOINT ${savepoint}`);
+        try {
+          const result = await work(clientQueryable(outer.client));
+          await outer.client.query(`RELEASE SAVEPOINT ${savepoint}`);
+          return result;
+        } catch (err) {
+          await outer.client.query(`ROLLBACK TO SAVEPOINT ${savepoint}`).catch(() => undefined);
+          throw err;
+        }
+      }
       const client = await pool.connect();
-      const tx: Queryable = { query: async <Row extends object>(text: string, params?: readonly unknown[]) => asResult<Row>(await client.query(text, params as unknown[] | undefined)) };
+      const scope: Scope = { pool, client, savepoints: 0, ended: false };
       try {
         await client.query('BEGIN');
-        const result = await work(tx);
+        const result = await scopes.run(scope, () => work(clientQueryable(client)));
+        scope.ended = true;
         await client.query('COMMIT');
         return result;
       } catch (err) {
+        scope.ended = true;
         await client.query('ROLLBACK').catch(() => undefined);
         throw err;
       } finally {
@@ -131,9 +176,22 @@ export function postgres(defaultUrl: string): ResourceFactory<Postgres> {
     const health = async (): Promise<void> => {
       await pool.query('SELECT 1');
     };
+    const db = poolDatabase(pool);
     const resource: Resource<Postgres> = {
       name: 'database',
-      client: poolDatabase(pool),
+      client: db,
+      // The outbox and inbox of the service's events live in its own database.
+      eventStore: postgresEventStore(db, {
+        logger,
+        listen: async (channel, onNotify) => {
+          const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+          client.on('error', () => undefined);
+          client.on('notification', onNotify);
+          await client.connect();
+          await client.query(`LISTEN ${client.escapeIdentifier(channel)}`);
+          return { closed: new Promise<void>((resolve) => client.once('end', resolve)), close: () => client.end() };
+        },
+      }),
       open: () =>
         connectAtStart(logger, 'database', async () => {
           try {

@@ -7,4 +7,18 @@ export interface EventMessage<Name extends string, Payload> {
   /** Unique per published event: redeliveries carry the same id, so duplicates can be ignored. */
   readonly id: string;
   readonly payload: Payload;
+  /** The request that led to it (`x-request-id`), when there was one. */
+  readonly requestId?: string;
+  /** 1 on the first delivery, 2 on the first retry, … */
+  readonly attempt: number;
+}
+
+/** An event on its way through a transport: the payload as the JSON text that is sent. */
+export interface WireMessage {
+  readonly id: string;
+  readonly name: string;
+  readonly version: number;
+  readonly requestId?: string;
+  /** The payload as JSON. */
+  readonly body: string;
 }

@@ -6,20 +6,20 @@ import { startAsProcess } from '../process.js';
 import type { ContextOf, ResourceFactories, ServiceDefinition } from './definition.js';
 import { runService, type RunningService, type ServiceOptions } from './service.js';
 
-export interface ServiceModule<Name extends string, R extends ResourceFactories, Clients, Ops, Events, Fallbacks> {
-  readonly definition: ServiceDefinition<Name, R, Clients, Ops, Events, Fallbacks>;
+export interface ServiceModule<Name extends string, R extends ResourceFactories, Clients, Ops, Events, Fallbacks, Published = {}> {
+  readonly definition: ServiceDefinition<Name, R, Clients, Ops, Events, Fallbacks, Published>;
   /**
    * Runs the service as this process: reads `.env`, listens, stops gracefully on SIGTERM/SIGINT.
    * A start-up failure (a port in use, say) is one line on stderr and exit code 1.
    */
-  start(options?: ServiceOptions<ContextOf<Name, R, Clients>, Ops, Events, Fallbacks>): Promise<RunningService<ContextOf<Name, R, Clients>>>;
+  start(options?: ServiceOptions<ContextOf<Name, R, Clients, Published>, Ops, Events, Fallbacks>): Promise<RunningService<ContextOf<Name, R, Clients, Published>>>;
   /** Runs the service without touching the process (tests, compositions); failures are thrown. */
-  run(options?: ServiceOptions<ContextOf<Name, R, Clients>, Ops, Events, Fallbacks>): Promise<RunningService<ContextOf<Name, R, Clients>>>;
+  run(options?: ServiceOptions<ContextOf<Name, R, Clients, Published>, Ops, Events, Fallbacks>): Promise<RunningService<ContextOf<Name, R, Clients, Published>>>;
 }
 
-export function defineService<const Name extends string, R extends ResourceFactories, Clients, Ops, Events, Fallbacks>(
-  definition: ServiceDefinition<Name, R, Clients, Ops, Events, Fallbacks>,
-): ServiceModule<Name, R, Clients, Ops, Events, Fallbacks> {
+export function defineService<const Name extends string, R extends ResourceFactories, Clients, Ops, Events, Fallbacks, Published = {}>(
+  definition: ServiceDefinition<Name, R, Clients, Ops, Events, Fallbacks, Published>,
+): ServiceModule<Name, R, Clients, Ops, Events, Fallbacks, Published> {
   return {
     definition,
     run: (options) => runService(definition, options),

@@ -6,6 +6,7 @@
  */
 import type { FastifySchema } from 'fastify';
 import type { Logger } from 'pino';
+import type { EventsDefinition, PublishOf } from '../events/definition.js';
 import type { CallPolicy, HttpReply, ServiceCaller } from '../http/caller.js';
 import type { ResourceFactory } from '../resource.js';
 
@@ -51,15 +52,19 @@ export type ResourceFactories = Readonly<Record<string, ResourceFactory<unknown>
 /** What the resources put into the context: `{ db: postgres(url) }` → `{ readonly db: Postgres }`. */
 export type ResourceClients<R extends ResourceFactories> = { readonly [K in keyof R]: R[K] extends ResourceFactory<infer Client> ? Client : never };
 
-/** The context every handler class receives as `this.ctx`. */
-export type ContextOf<Name extends string, R extends ResourceFactories, Clients> = {
+/**
+ * The context every handler class receives as `this.ctx`; `publish` is there when the service
+ * publishes events (`Published` maps their names to their payload types).
+ */
+export type ContextOf<Name extends string, R extends ResourceFactories, Clients, Published = {}> = {
   /** The service's name in the spec. */
   readonly service: Name;
   /** The service's logger (pino, JSON lines on stdout; level from `LOG_LEVEL`). */
   readonly logger: Logger;
   /** The typed clients of the services this one calls. */
   readonly clients: Clients;
-} & ResourceClients<R>;
+} & ResourceClients<R> &
+  PublishOf<Published>;
 
 /** How the user's handler classes are built from the context. */
 export interface HandlerFactories<Ctx, Ops, Events, Fallbacks> {
@@ -68,7 +73,8 @@ export interface HandlerFactories<Ctx, Ops, Events, Fallbacks> {
   readonly fallbacks?: (ctx: Ctx) => Fallbacks;
 }
 
-export interface ServiceDefinition<Name extends string, R extends ResourceFactories, Clients, Ops, Events, Fallbacks> {
+/** `Published` is `{}`, the empty map, for a service that publishes no events. */
+export interface ServiceDefinition<Name extends string, R extends ResourceFactories, Clients, Ops, Events, Fallbacks, Published = {}> {
   readonly name: Name;
   /** Where it listens unless `PORT` says otherwise. */
   readonly port: number;
@@ -78,9 +84,11 @@ export interface ServiceDefinition<Name extends string, R extends ResourceFactor
   readonly routes: readonly RouteDef<Ops>[];
   readonly resources: R;
   readonly clients: (deps: ClientDeps<Fallbacks>) => Clients;
-  readonly handlers: HandlerFactories<ContextOf<Name, R, Clients>, Ops, Events, Fallbacks>;
+  /** The exchange, the events the service publishes and its subscriptions (absent: no events). */
+  readonly events?: EventsDefinition<Published, NoInfer<Events>>;
+  readonly handlers: HandlerFactories<ContextOf<Name, R, Clients, Published>, Ops, Events, Fallbacks>;
 }
 
 /** Any service definition, as the runtime handles it without knowing its types. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyServiceDefinition = ServiceDefinition<string, ResourceFactories, unknown, any, unknown, unknown>;
+export type AnyServiceDefinition = ServiceDefinition<string, ResourceFactories, unknown, any, any, unknown, any>;

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { errorBody, errorCode, HttpError } from '../errors.js';
 import { CallError } from '../http/call-error.js';
 import type { HttpReply } from '../http/caller.js';
-import { REQUEST_ID_HEADER } from '../request-id.js';
+import { REQUEST_ID_HEADER, withRequestId } from '../request-id.js';
 import { validatorCompiler } from '../validation.js';
 import type { OperationRequest, RouteDef } from './definition.js';
 
@@ -45,6 +45,8 @@ export interface RoutesOptions<Ops> {
   readonly components: readonly object[];
   readonly routes: readonly RouteDef<Ops>[];
   readonly operations: Ops;
+  /** Make the request id the current one while the handler runs (`currentRequestId`), for the events it publishes. */
+  readonly trackRequestId?: boolean;
 }
 
 /**
@@ -64,14 +66,15 @@ export async function serviceRoutes<Ops>(app: FastifyInstance, options: RoutesOp
       url: route.url,
       schema: route.schema,
       handler: async (request, reply) => {
-        const result = await invoke(options.operations, route, {
+        const input: OperationRequest = {
           params: request.params,
           query: request.query,
           body: request.body,
           requestId: request.id,
           // Fastify types its request loggers loosely; they are children of the service's pino logger.
           log: request.log as Logger,
-        });
+        };
+        const result = await (options.trackRequestId ? withRequestId(request.id, () => invoke(options.operations, route, input)) : invoke(options.operations, route, input));
         return reply
           .header(REQUEST_ID_HEADER, request.id)
           .code(result.status)

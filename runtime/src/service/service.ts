@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { serviceUrlVariable, settingOf } from '../env.js';
 import { errorBody } from '../errors.js';
 import { consulEndpoint, registerWithConsul, type Registration } from '../discovery/consul.js';
+import { eventBus, type EventBus } from '../events/bus.js';
 import { ServiceCaller } from '../http/caller.js';
 import { fixedEndpoint } from '../http/endpoint.js';
 import { createLogger } from '../logger.js';
@@ -57,21 +58,32 @@ export interface OpenedService<Ctx, Ops, Events> {
   readonly operations: Ops;
   readonly events: Events | undefined;
   readonly resources: readonly Resource[];
+  /** The service's events (the `broker` resource), when it has any. */
+  readonly bus: EventBus<unknown> | undefined;
   readonly setting: (name: string) => string | undefined;
   /** Closes the resources, last opened first. */
   close(): Promise<void>;
 }
 
-/** Opens the resources and builds the context and handlers. */
-export async function openService<Name extends string, R extends ResourceFactories, Clients, Ops, Events, Fallbacks>(
-  def: ServiceDefinition<Name, R, Clients, Ops, Events, Fallbacks>,
-  options: ServiceOptions<ContextOf<Name, R, Clients>, Ops, Events, Fallbacks> = {},
-): Promise<OpenedService<ContextOf<Name, R, Clients>, Ops, Events>> {
+/** Opens the resources and builds the context and handlers; then starts the events, if any. */
+export async function openService<Name extends string, R extends ResourceFactories, Clients, Ops, Events, Fallbacks, Published>(
+  def: ServiceDefinition<Name, R, Clients, Ops, Events, Fallbacks, Published>,
+  options: ServiceOptions<ContextOf<Name, R, Clients, Published>, Ops, Events, Fallbacks> = {},
+): Promise<OpenedService<ContextOf<Name, R, Clients, Published>, Ops, Events>> {
   const env = options.env ?? process.env;
   const logger = options.logger ?? createLogger(def.name);
   const setting = settingOf(def.name, env, options.shared === true);
   const opened: Resource[] = [];
   const clients: Partial<Record<keyof R, unknown>> = {};
+  const close = async (): Promise<void> => {
+    for (const r of [...opened].reverse()) {
+      try {
+        await r.close();
+      } catch (err) {
+        logger.warn({ err: { message: (err as Error).message } }, `closing ${r.name} failed`);
+      }
+    }
+  };
   for (const [property, factory] of Object.entries(def.resources) as [keyof R & string, R[keyof R]][]) {
     const resource = factory({ service: def.name, logger, setting, devDataDir: env.MICROGEN_DEV_DATA || undefined });
     await resource.open();
@@ -80,6 +92,7 @@ export async function openService<Name extends string, R extends ResourceFactori
   }
   const factories = { ...def.handlers, ...options.handlers };
   let fallbacks: Fallbacks | undefined;
+  let events: Events | undefined;
   const deps: ClientDeps<Fallbacks> = {
     caller: (callee, localPort, policy) => new ServiceCaller(callee, policy, calleeEndpoint(def.discovery, callee, localPort, env, logger), logger),
     fallbacks: () => {
@@ -87,15 +100,31 @@ export async function openService<Name extends string, R extends ResourceFactori
       return fallbacks;
     },
   };
-  const ctx: ContextOf<Name, R, Clients> = {
+  let bus: EventBus<Published> | undefined;
+  try {
+    // The outbox and inbox live in the service's database when it offers them (PostgreSQL).
+    const store = opened.find((r) => r.eventStore !== undefined)?.eventStore;
+    if (def.events) bus = await eventBus({ service: def.name, definition: def.events, logger, setting, store, handlers: () => events });
+  } catch (err) {
+    await close();
+    throw new StartError(`${def.name} cannot start its events: ${(err as Error).message}`, { cause: err });
+  }
+  const base = {
     service: def.name,
     logger,
     clients: def.clients(deps),
     ...(clients as ResourceClients<R>),
   };
+  // `publish` is in the context exactly when the service publishes (see ContextOf).
+  const ctx = (bus?.publish ? { ...base, publish: bus.publish } : base) as ContextOf<Name, R, Clients, Published>;
   fallbacks = factories.fallbacks?.(ctx);
   const operations = factories.operations(ctx);
-  const events = factories.events?.(ctx);
+  events = factories.events?.(ctx);
+  if (bus) {
+    // Last opened, first closed: consumers stop (and finish what they hold) before the database closes.
+    await bus.open();
+    opened.push(bus);
+  }
   return {
     name: def.name,
     ctx,
@@ -103,16 +132,9 @@ export async function openService<Name extends string, R extends ResourceFactori
     operations,
     events,
     resources: opened,
+    bus: bus as EventBus<unknown> | undefined,
     setting,
-    async close() {
-      for (const r of [...opened].reverse()) {
-        try {
-          await r.close();
-        } catch (err) {
-          logger.warn({ err: { message: (err as Error).message } }, `closing ${r.name} failed`);
-        }
-      }
-    },
+    close,
   };
 }
 
@@ -127,12 +149,13 @@ function calleeEndpoint(discovery: 'consul' | 'dns', callee: string, localPort: 
 
 /** The Fastify server of one service: its routes, `GET /health`, and a 404 in the `Error` shape. */
 export function serviceApp<Ctx, Ops, Events>(
-  def: { readonly components: readonly object[]; readonly routes: ServiceDefinition<string, ResourceFactories, unknown, Ops, unknown, unknown>['routes'] },
+  def: { readonly components: readonly object[]; readonly routes: ServiceDefinition<string, ResourceFactories, unknown, Ops, unknown, unknown>['routes']; readonly events?: { readonly publishes?: object } },
   opened: OpenedService<Ctx, Ops, Events>,
   state: { draining: boolean } = { draining: false },
 ): ServiceApp {
   const app = Fastify({ loggerInstance: opened.logger, genReqId: (req) => requestIdOf(req.headers) });
-  app.register(serviceRoutes<Ops>, { components: def.components, routes: def.routes, operations: opened.operations });
+  // A service that publishes tags each event with the request that caused it.
+  app.register(serviceRoutes<Ops>, { components: def.components, routes: def.routes, operations: opened.operations, trackRequestId: def.events?.publishes !== undefined });
   app.get('/health', { logLevel: 'warn' }, async (request, reply) => {
     const report = await healthReport(opened.resources, request.log);
     const status = state.draining ? 'stopping' : report.status;
@@ -157,10 +180,10 @@ const SHUTDOWN_TIMEOUT_MS = 10_000;
  * Opens the service and listens on `HOST`:`PORT` (default 127.0.0.1 and the spec's port). With
  * `CONSUL_URL` set (and `discovery: consul`), registers with Consul.
  */
-export async function runService<Name extends string, R extends ResourceFactories, Clients, Ops, Events, Fallbacks>(
-  def: ServiceDefinition<Name, R, Clients, Ops, Events, Fallbacks>,
-  options: ServiceOptions<ContextOf<Name, R, Clients>, Ops, Events, Fallbacks> = {},
-): Promise<RunningService<ContextOf<Name, R, Clients>>> {
+export async function runService<Name extends string, R extends ResourceFactories, Clients, Ops, Events, Fallbacks, Published>(
+  def: ServiceDefinition<Name, R, Clients, Ops, Events, Fallbacks, Published>,
+  options: ServiceOptions<ContextOf<Name, R, Clients, Published>, Ops, Events, Fallbacks> = {},
+): Promise<RunningService<ContextOf<Name, R, Clients, Published>>> {
   const env = options.env ?? process.env;
   const opened = await openService(def, { ...options, env });
   const state = { draining: false };
