@@ -1,12 +1,15 @@
 /**
- * The system's events as one AsyncAPI 3.0 document: a channel per event (address = the event
- * name, which is the RabbitMQ routing key on the broker's topic exchange), a message per
- * event with its payload schema, and `send`/`receive` operations for every publishing and
- * subscribing service. Pure and deterministic: everything keyed is sorted.
+ * The system's events as one AsyncAPI 3.0 document, as the runtime puts them on RabbitMQ: a
+ * channel per event (address = the event name, the routing key on the broker's topic exchange)
+ * that publishers `send` to, and a channel per subscription queue (address `<service>.<handler>`,
+ * a durable quorum queue bound to the exchange with the subscription's patterns, with its retry
+ * and dead-letter queues) that the subscriber `receive`s from. A message per event carries its
+ * payload schema and the headers the runtime sets. Pure and deterministic: everything keyed is sorted.
  *
  * Ids: AsyncAPI keys allow `[A-Za-z0-9_-]`, so an event's id is its name with `.` as `_`
- * (`order.created` → `order_created`; names never contain `_`, so this cannot collide) and an
- * operation is `<service>_send_<event id>` or `<service>_receive_<event id>`.
+ * (`order.created` → `order_created`; names never contain `_`, so this cannot collide), a
+ * queue's id is `<service>__<handler>` (`__` never occurs in an event id), and an operation is
+ * `<service>_send_<event id>` or `<service>_receive_<handler>`.
  */
 import { pascalCase } from '../model/names.js';
 import type { EventDef, SystemModel, TypeRef } from '../model/types.js';
@@ -17,6 +20,10 @@ export const ASYNCAPI_VERSION = '3.0.0';
 const AMQP_BINDING_VERSION = '0.3.0';
 
 export const eventId = (event: string): string => event.replace(/\./g, '_');
+export const queueId = (service: string, handler: string): string => `${service}__${handler}`;
+
+/** The subscription queue of a handler, as the runtime names it (runtime/src/events/topology.ts). */
+export const queueAddress = (service: string, handler: string): string => `${service}.${handler}`;
 
 export interface AsyncApiOptions {
   /** Only the channels and operations of this service. */
@@ -30,20 +37,23 @@ export function asyncApiDocument(model: SystemModel, options: AsyncApiOptions = 
   const services = options.service === undefined ? model.services : model.services.filter((s) => s.name === options.service);
   if (options.service !== undefined && services.length === 0) throw new Error(`the spec has no service named "${options.service}"`);
 
-  interface Op { id: string; action: 'send' | 'receive'; service: string; event: string; handler?: string; pattern?: string }
+  interface Op { id: string; action: 'send' | 'receive'; service: string; event: string }
+  interface Queue { service: string; handler: string; patterns: string[]; events: string[] }
   const ops: Op[] = [];
+  const queues: Queue[] = [];
   for (const s of services) {
     for (const p of s.publishes) ops.push({ id: `${s.name}_send_${eventId(p.event)}`, action: 'send', service: s.name, event: p.event });
     for (const sub of s.subscribes) {
-      for (const event of sub.matches) {
-        const id = `${s.name}_receive_${eventId(event)}`;
-        if (ops.some((o) => o.id === id)) continue;
-        ops.push({ id, action: 'receive', service: s.name, event, handler: sub.handler, ...(sub.event !== event ? { pattern: sub.event } : {}) });
-      }
+      // Two subscriptions naming one handler share its queue (as the runtime declares it).
+      const queue = queues.find((q) => q.service === s.name && q.handler === sub.handler);
+      if (queue) {
+        queue.patterns = [...new Set([...queue.patterns, sub.event])];
+        queue.events = [...new Set([...queue.events, ...sub.matches])];
+      } else queues.push({ service: s.name, handler: sub.handler, patterns: [sub.event], events: [...sub.matches] });
     }
   }
   const declared = new Map(model.events.map((e) => [e.name, e]));
-  const used = new Set(ops.map((o) => o.event).filter((e) => declared.has(e)));
+  const used = new Set([...ops.map((o) => o.event), ...queues.flatMap((q) => q.events)].filter((e) => declared.has(e)));
   const events: EventDef[] = sorted(
     options.service === undefined ? model.events : model.events.filter((e) => used.has(e.name)),
     (e) => e.name,
@@ -73,28 +83,63 @@ export function asyncApiDocument(model: SystemModel, options: AsyncApiOptions = 
       title: pascalCase(e.name),
       ...(e.description !== undefined ? { summary: e.description } : {}),
       contentType: 'application/json',
+      headers: messageHeaders(e.version),
       payload: fieldsToObjectSchema(e.payload),
       bindings: { amqp: { messageType: e.name, bindingVersion: AMQP_BINDING_VERSION } },
       'x-microgen-version': e.version,
     };
   }
 
-  const operations: Record<string, unknown> = {};
-  for (const o of sorted(ops, (op) => op.id)) {
-    if (!declared.has(o.event)) continue;
-    const id = eventId(o.event);
-    const summary =
-      o.action === 'send'
-        ? `${o.service} publishes ${o.event}`
-        : `${o.service} handles ${o.event} in ${o.handler}${o.pattern ? ` (subscribed as ${o.pattern})` : ''}`;
-    operations[o.id] = {
-      action: o.action,
-      channel: { $ref: `#/channels/${id}` },
-      summary,
-      messages: [{ $ref: `#/channels/${id}/messages/${id}` }],
-      ...(o.action === 'send' ? { bindings: { amqp: { deliveryMode: 2, bindingVersion: AMQP_BINDING_VERSION } } } : {}),
-      'x-microgen-service': o.service,
+  for (const q of sorted(queues, (x) => queueId(x.service, x.handler))) {
+    const received = q.events.filter((e) => declared.has(e)).sort();
+    if (received.length === 0) continue;
+    const address = queueAddress(q.service, q.handler);
+    channels[queueId(q.service, q.handler)] = {
+      address,
+      description:
+        `${q.service}'s subscription ${q.handler}: a durable quorum queue bound to the exchange "${model.broker.exchange}" with ${q.patterns.join(', ')}. ` +
+        `A failed message waits in ${address}.retry.<delay> (EVENT_RETRY_DELAYS) and returns; one that cannot be handled ends in ${address}.dead.`,
+      messages: Object.fromEntries(received.map((e) => [eventId(e), { $ref: `#/components/messages/${eventId(e)}` }])),
+      bindings: {
+        amqp: {
+          is: 'queue',
+          queue: { name: address, durable: true, exclusive: false, autoDelete: false, vhost: '/' },
+          bindingVersion: AMQP_BINDING_VERSION,
+        },
+      },
+      'x-microgen-bindings': { exchange: model.broker.exchange, routingKeys: [...q.patterns] },
+      'x-microgen-dead-letter-queue': `${address}.dead`,
     };
+  }
+
+  const operations: Record<string, unknown> = {};
+  const receives = queues
+    .filter((q) => q.events.some((e) => declared.has(e)))
+    .map((q) => ({ id: `${q.service}_receive_${q.handler}`, q }));
+  const all = [...ops.filter((o) => declared.has(o.event)).map((o) => ({ id: o.id, send: o })), ...receives.map((r) => ({ id: r.id, receive: r.q }))];
+  for (const o of sorted(all, (x) => x.id)) {
+    if ('send' in o && o.send) {
+      const id = eventId(o.send.event);
+      operations[o.id] = {
+        action: 'send',
+        channel: { $ref: `#/channels/${id}` },
+        summary: `${o.send.service} publishes ${o.send.event}`,
+        messages: [{ $ref: `#/channels/${id}/messages/${id}` }],
+        bindings: { amqp: { deliveryMode: 2, bindingVersion: AMQP_BINDING_VERSION } },
+        'x-microgen-service': o.send.service,
+      };
+    } else if ('receive' in o && o.receive) {
+      const q = o.receive;
+      const channel = queueId(q.service, q.handler);
+      operations[o.id] = {
+        action: 'receive',
+        channel: { $ref: `#/channels/${channel}` },
+        summary: `${q.service} handles ${q.patterns.join(', ')} in ${q.handler}`,
+        messages: q.events.filter((e) => declared.has(e)).sort().map((e) => ({ $ref: `#/channels/${channel}/messages/${eventId(e)}` })),
+        bindings: { amqp: { ack: true, bindingVersion: AMQP_BINDING_VERSION } },
+        'x-microgen-service': q.service,
+      };
+    }
   }
 
   const schemas: Record<string, JsonSchema> = {};
@@ -125,6 +170,19 @@ export function asyncApiDocument(model: SystemModel, options: AsyncApiOptions = 
     channels,
     operations,
     components: { ...(Object.keys(schemas).length > 0 ? { schemas } : {}), messages },
+  };
+}
+
+/** The AMQP headers the runtime sets on every event (the message id and event name are AMQP properties). */
+function messageHeaders(version: number): JsonSchema {
+  return {
+    type: 'object',
+    properties: {
+      'x-event-version': { type: 'integer', const: version, description: 'The payload version.' },
+      'x-request-id': { type: 'string', description: 'The request that caused the event, when there was one.' },
+      'x-attempt': { type: 'integer', minimum: 1, description: 'Set on a retried delivery: 2 on the first retry, …' },
+    },
+    required: ['x-event-version'],
   };
 }
 

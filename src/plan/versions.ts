@@ -21,6 +21,8 @@ export const VERSIONS = {
   ioredis: '^5.8.0',
   /** PostgreSQL as WebAssembly: `microgen dev`'s embedded database (no engines field; runs on Node 20). */
   '@electric-sql/pglite': '^0.5.17',
+  /** RabbitMQ client with its own connection recovery (2.x: Node 18+, no dependencies). */
+  amqplib: '^2.3.1',
 } as const;
 
 export type Dependency = keyof typeof VERSIONS;

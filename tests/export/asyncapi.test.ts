@@ -11,6 +11,7 @@ import { asyncApiDocument } from '../../src/export/asyncapi.js';
 import { lintFile } from '../../src/lint.js';
 import { runCli } from '../helpers/io.js';
 import { assertRefsResolve, resolvePointer } from './refs.js';
+import { deadQueueName, queueName } from '../../runtime/src/events/topology.js';
 
 const shop = lintFile('examples/shop/microgen.yaml').model!;
 type Doc = Record<string, any>;
@@ -38,14 +39,33 @@ describe('the shop as AsyncAPI 3.0', () => {
     assertRefsResolve(doc);
   });
 
-  it('one channel per event, addressed by the event name, each with its message', () => {
-    expect(Object.keys(doc.channels)).toEqual(shop.events.map((e) => e.name.replace(/\./g, '_')).sort());
-    for (const [id, channel] of Object.entries(doc.channels as Record<string, Doc>)) {
+  it('one channel per event, addressed by the event name (the routing key), each with its message', () => {
+    const eventChannels = Object.entries(doc.channels as Record<string, Doc>).filter(([, c]) => c.bindings.amqp.is === 'routingKey');
+    expect(eventChannels.map(([id]) => id)).toEqual(shop.events.map((e) => e.name.replace(/\./g, '_')).sort());
+    for (const [id, channel] of eventChannels) {
       const messages = Object.values(channel.messages as Record<string, Doc>);
       expect(messages.length, id).toBeGreaterThan(0);
       for (const m of messages) expect(resolvePointer(doc, m.$ref), `${id} message`).toMatchObject({ name: channel.address, payload: { type: 'object' } });
       expect(shop.events.map((e) => e.name)).toContain(channel.address);
       expect(channel.bindings.amqp).toMatchObject({ is: 'routingKey', exchange: { name: 'events', type: 'topic' } });
+    }
+  });
+
+  it('one queue channel per subscription, named and bound as the runtime declares it', () => {
+    const queues = Object.entries(doc.channels as Record<string, Doc>).filter(([, c]) => c.bindings.amqp.is === 'queue');
+    const expected = shop.services.flatMap((s) =>
+      [...new Set(s.subscribes.map((sub) => sub.handler))].map((handler) => {
+        const subs = s.subscribes.filter((sub) => sub.handler === handler);
+        return { address: queueName(s.name, handler), patterns: subs.map((sub) => sub.event), events: subs.flatMap((sub) => sub.matches) };
+      }),
+    );
+    expect(queues.map(([, c]) => c.address).sort()).toEqual(expected.map((e) => e.address).sort());
+    for (const e of expected) {
+      const [, channel] = queues.find(([, c]) => c.address === e.address)!;
+      expect(channel.bindings.amqp.queue).toEqual({ name: e.address, durable: true, exclusive: false, autoDelete: false, vhost: '/' });
+      expect(channel['x-microgen-bindings']).toEqual({ exchange: 'events', routingKeys: e.patterns });
+      expect(channel['x-microgen-dead-letter-queue']).toBe(deadQueueName(e.address));
+      expect(Object.values(channel.messages as Record<string, Doc>).map((m) => resolvePointer(doc, m.$ref).name).sort()).toEqual([...e.events].sort());
     }
   });
 
@@ -64,20 +84,41 @@ describe('the shop as AsyncAPI 3.0', () => {
     expect(Object.keys(doc.components.schemas)).toEqual(['Item', 'Money']);
   });
 
-  it('a send operation per publication and a receive operation per subscribed event', () => {
+  it('a send operation per publication and a receive operation per subscription queue', () => {
     const ops = doc.operations as Record<string, Doc>;
     const expected: string[] = [];
     for (const s of shop.services) {
       for (const p of s.publishes) expected.push(`${s.name}_send_${p.event.replace(/\./g, '_')}`);
-      for (const sub of s.subscribes) for (const e of sub.matches) expected.push(`${s.name}_receive_${e.replace(/\./g, '_')}`);
+      for (const sub of s.subscribes) expected.push(`${s.name}_receive_${sub.handler}`);
     }
     expect(Object.keys(ops)).toEqual([...new Set(expected)].sort());
-    // notification subscribes to order.*: one receive operation per matching event.
-    expect(ops.notification_receive_order_created).toMatchObject({ action: 'receive', channel: { $ref: '#/channels/order_created' } });
-    expect(ops.notification_receive_order_created.summary).toContain('subscribed as order.*');
+    // notification subscribes to order.*: one receive operation on its queue, with every matching event.
+    expect(ops.notification_receive_onOrderEvent).toMatchObject({ action: 'receive', channel: { $ref: '#/channels/notification__onOrderEvent' }, bindings: { amqp: { ack: true } } });
+    expect(ops.notification_receive_onOrderEvent.messages.map((m: Doc) => m.$ref)).toEqual([
+      '#/channels/notification__onOrderEvent/messages/order_cancelled',
+      '#/channels/notification__onOrderEvent/messages/order_completed',
+      '#/channels/notification__onOrderEvent/messages/order_created',
+    ]);
+    expect(ops.notification_receive_onOrderEvent.summary).toBe('notification handles order.* in onOrderEvent');
     expect(ops.order_send_order_created).toMatchObject({ action: 'send', messages: [{ $ref: '#/channels/order_created/messages/order_created' }] });
     // Implied by the choreography: order handles inventory.failed.
-    expect(ops.order_receive_inventory_failed.action).toBe('receive');
+    expect(ops.order_receive_onInventoryFailed.action).toBe('receive');
+  });
+
+  it('messages describe the headers the runtime sets', () => {
+    expect(doc.components.messages.order_created.headers).toMatchObject({ required: ['x-event-version'], properties: { 'x-event-version': { const: 1 } } });
+  });
+
+  it('passes the official AsyncAPI parser without errors', async () => {
+    const { Parser } = await import('@asyncapi/parser');
+    const { diagnostics, document } = await new Parser().parse(JSON.stringify(doc));
+    expect(diagnostics.filter((d) => d.severity === 0).map((d) => `${d.path.join('.')}: ${d.message}`)).toEqual([]);
+    expect(document?.channels().all().map((c) => c.address()).sort()).toEqual(Object.values(doc.channels as Record<string, Doc>).map((c) => c.address).sort());
+    // The parser does catch a broken reference.
+    const broken = JSON.parse(JSON.stringify(doc));
+    broken.operations.notification_receive_onOrderEvent.channel.$ref = '#/channels/nowhere';
+    const again = await new Parser().parse(JSON.stringify(broken));
+    expect(again.diagnostics.filter((d) => d.severity === 0).length).toBeGreaterThan(0);
   });
 
   it('is deterministic', () => {

@@ -1,7 +1,8 @@
 /**
  * `npm run dlq -- list|retry [queue] …` in a generated system: the dead letters of its
  * subscriptions on RabbitMQ, and putting them back. The system's root package.json runs this
- * file with `--queues` naming every subscription queue (`<service>.<handler>`).
+ * file with `--topology events.json`, the generated list of its subscription queues
+ * (`<service>.<handler>`); `--queues a,b` names them directly.
  *
  *   npm run dlq -- list                       every subscription: how many, and the first ones with their reasons
  *   npm run dlq -- list order.onPaymentAny    one subscription
@@ -10,7 +11,7 @@
  *
  * Options: `--limit N` (messages shown per queue, default 20), `--json`.
  */
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { loadDotEnv } from '../env.js';
 import { listDeadLetters, retryDeadLetters } from './amqp.js';
@@ -40,6 +41,15 @@ function parse(argv: readonly string[]): Args | string {
     const a = argv[i];
     const value = (): string | undefined => argv[++i];
     if (a === '--queues') args.queues = (value() ?? '').split(',').filter(Boolean);
+    else if (a === '--topology') {
+      const file = value();
+      try {
+        const topology = JSON.parse(readFileSync(file ?? '', 'utf8')) as { queues?: { queue: string }[] };
+        args.queues = (topology.queues ?? []).map((q) => q.queue);
+      } catch (err) {
+        return `cannot read the topology file ${file ?? ''}: ${(err as Error).message}`;
+      }
+    }
     else if (a === '--id') {
       const id = value();
       if (!id) return '--id needs a message id';

@@ -85,7 +85,7 @@ export interface ServiceDefinition<Name extends string, R extends ResourceFactor
   readonly resources: R;
   readonly clients: (deps: ClientDeps<Fallbacks>) => Clients;
   /** The exchange, the events the service publishes and its subscriptions (absent: no events). */
-  readonly events?: EventsDefinition<Published, NoInfer<Events>>;
+  readonly events?: EventsDefinition<Published, Events>;
   readonly handlers: HandlerFactories<ContextOf<Name, R, Clients, Published>, Ops, Events, Fallbacks>;
 }
 

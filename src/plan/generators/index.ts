@@ -8,6 +8,7 @@ import type { GenerateContext } from '../context.js';
 import type { PlannedFile } from '../tree.js';
 import { clientFiles } from './clients.js';
 import { contractFiles } from './contracts.js';
+import { eventFiles } from './events.js';
 import { kongFiles } from './kong.js';
 import { openApiFile } from './openapi-file.js';
 import { runtimeFiles } from './runtime.js';
@@ -31,6 +32,7 @@ export const GENERATORS: readonly Generator[] = [
   { name: 'runtime', files: runtimeFiles },
   { name: 'service-package', files: perService(servicePackageFiles) },
   { name: 'contracts', files: perService(contractFiles) },
+  { name: 'events', files: perService(eventFiles) },
   { name: 'openapi', files: perService(openApiFile) },
   { name: 'service-definition', files: perService(serviceDefinitionFiles) },
   { name: 'clients', files: perService(clientFiles) },

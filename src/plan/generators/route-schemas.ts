@@ -22,8 +22,8 @@ export interface RouteSchemas {
   readonly routes: Record<string, RouteSchema>;
 }
 
-/** Rewrites OpenAPI component references into Fastify shared-schema references. */
-function fastifyRefs(value: unknown): unknown {
+/** Rewrites component references (`#/components/schemas/User`) into shared-schema references (`User#`). */
+export function fastifyRefs(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(fastifyRefs);
   if (!value || typeof value !== 'object') return value;
   const out: JsonSchema = {};

@@ -26,13 +26,32 @@ export function serviceDefinitionFiles(ctx: GenerateContext, service: Service): 
   const routes = service.operations
     .filter((op) => schemas.routes[op.name])
     .map((op) => ({ operation: op.name, method: op.method, url: fastifyPath(op.path), schema: schemas.routes[op.name] }));
+  const hasEvents = features.publishes || features.subscribes;
+  const events = hasEvents
+    ? {
+        exchange: model.broker.exchange,
+        publishes: features.publishes,
+        imports: ['EVENT_SCHEMAS', ...(features.publishes ? ['PUBLISHES'] : []), ...(features.subscribes ? ['SUBSCRIPTIONS'] : [])].join(', '),
+      }
+    : undefined;
+  const publish = features.publishes ? { exchange: model.broker.exchange, outbox: service.database === 'postgres' } : undefined;
   return [
-    file('src/generated/context.ts', 'context', render('service/context.ts', { header, service: service.name, database, clients: features.clients })),
+    file('src/generated/context.ts', 'context', render('service/context.ts', { header, service: service.name, database, clients: features.clients, publish })),
     file('src/generated/schemas.ts', 'schemas', render('service/schemas.ts', { header, service: service.name, components: tsLiteral(schemas.components), routes: tsLiteral(routes) })),
     file(
       'src/generated/service.ts',
       'service',
-      render('service/service.ts', { header, service: service.name, port: service.port, discovery: model.discovery, database, clients: features.clients, fallbacks: features.fallbacks }),
+      render('service/service.ts', {
+        header,
+        service: service.name,
+        port: service.port,
+        discovery: model.discovery,
+        database,
+        clients: features.clients,
+        fallbacks: features.fallbacks,
+        events,
+        subscribes: features.subscribes,
+      }),
     ),
     { path: servicePath(service.name, 'src/main.ts'), owner: 'scaffold', key: serviceKey(service.name, 'main'), content: render('service/main.ts', { service: service.name }) },
   ];

@@ -8,12 +8,13 @@ import { packageJsonFile } from '../package-json.js';
 import { serviceKey, servicePath } from '../paths.js';
 import type { PlannedFile } from '../tree.js';
 import { packageName } from '../workspaces.js';
-import { deps } from '../versions.js';
+import { deps, type Dependency } from '../versions.js';
 
-/** What a service needs installed: the runtime library and its database's driver. */
+/** What a service needs installed: the runtime library, its database's driver, and the RabbitMQ client when it has events. */
 export function serviceDependencies(service: Service) {
   const db = databaseDependencies(service.database);
-  return { dependencies: deps('@microgen/runtime', ...db.dependencies), devDependencies: deps(...db.devDependencies) };
+  const events: Dependency[] = service.features.publishes || service.features.subscribes ? ['amqplib'] : [];
+  return { dependencies: deps('@microgen/runtime', ...db.dependencies, ...events), devDependencies: deps(...db.devDependencies) };
 }
 
 export function servicePackageFiles(ctx: GenerateContext, service: Service): PlannedFile[] {

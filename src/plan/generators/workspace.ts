@@ -4,10 +4,12 @@ import type { SystemModel } from '../../model/types.js';
 import { render } from '../../render/templates.js';
 import type { GenerateContext } from '../context.js';
 import { packageJsonFile } from '../package-json.js';
+import { jsonFile } from '../header.js';
 import { HEADER_TEXT, type PlannedFile } from '../tree.js';
 import { deps, OVERRIDES } from '../versions.js';
 import { defaultDatabaseUrl } from '../databases.js';
-import { typeScriptProjects, workspacePackages } from '../workspaces.js';
+import { RUNTIME_PACKAGE_DIR, typeScriptProjects, workspacePackages } from '../workspaces.js';
+import { uniqueHandlers } from './events.js';
 
 /** Where services find the Consul agent when `CONSUL_URL` says nothing else. */
 export const DEFAULT_CONSUL_URL = 'http://127.0.0.1:8500';
@@ -27,9 +29,35 @@ function readmeExample(model: SystemModel) {
   };
 }
 
+/**
+ * The system's events as the README and the `dlq` script see them: what each service publishes,
+ * its subscription queues (`<service>.<handler>`, the runtime's names) with their patterns.
+ */
+function eventsView(model: SystemModel) {
+  const services = model.services
+    .filter((s) => s.features.publishes || s.features.subscribes)
+    .map((s) => {
+      const handlers = uniqueHandlers(model, s);
+      return {
+        name: s.name,
+        publishes: [...new Set(s.publishes.map((p) => p.event))],
+        queueNames: handlers.map((h) => `${s.name}.${h.name}`),
+        queues: handlers.map((h) => `\`${s.name}.${h.name}\` ← ${h.patterns.map((p) => `\`${p}\``).join(', ')}`),
+        dedupe: s.features.subscribes ? (s.database === 'postgres' ? 'inbox table' : 'in-memory window') : '—',
+      };
+    });
+  if (services.length === 0) return undefined;
+  const queues = services.flatMap((s) => s.queueNames);
+  const topology = model.services.flatMap((s) =>
+    uniqueHandlers(model, s).map((h) => ({ queue: `${s.name}.${h.name}`, service: s.name, handler: h.name, patterns: h.patterns, dead: `${s.name}.${h.name}.dead` })),
+  );
+  return { exchange: model.broker.exchange, services, queues, firstQueue: queues[0], topology };
+}
+
 export function workspaceFiles(ctx: GenerateContext): PlannedFile[] {
   const { model, specPath } = ctx;
   const header = `${HEADER_TEXT}. Source: ${specPath}.`;
+  const events = eventsView(model);
   const packageJson = {
     name: model.name,
     private: true,
@@ -39,6 +67,8 @@ export function workspaceFiles(ctx: GenerateContext): PlannedFile[] {
       build: 'tsc -b',
       clean: 'tsc -b --clean',
       check: 'microgen check',
+      // Dead letters of the subscriptions (listed in events.json) on the broker: `npm run dlq -- list|retry [queue]`.
+      ...(events && events.queues.length > 0 ? { dlq: `node ${RUNTIME_PACKAGE_DIR}/dist/events/dlq.js --topology events.json` } : {}),
     },
     // The embedded PostgreSQL of `microgen dev`, for systems that have a PostgreSQL service.
     devDependencies: deps('typescript', '@types/node', ...(model.services.some((s) => s.database === 'postgres') ? (['@electric-sql/pglite'] as const) : [])),
@@ -56,12 +86,18 @@ export function workspaceFiles(ctx: GenerateContext): PlannedFile[] {
     return url ? [{ name: s.name, url }] : [];
   });
   const consul = model.discovery === 'consul';
+  const topology = events && {
+    '//': `${header} What the runtime declares on the broker, for \`npm run dlq\`.`,
+    exchange: events.exchange,
+    queues: events.topology,
+  };
   return [
     packageJsonFile('package.json', 'workspace:package-json', packageJson),
+    ...(topology && events.queues.length > 0 ? [{ path: 'events.json', owner: 'generated' as const, key: 'workspace:events', content: jsonFile(topology) }] : []),
     { path: 'tsconfig.base.json', owner: 'generated', key: 'workspace:tsconfig-base', content: render('workspace/tsconfig.base.json', { header }) },
     { path: 'tsconfig.json', owner: 'generated', key: 'workspace:tsconfig', content: render('workspace/tsconfig.json', { header, projects: typeScriptProjects(model) }) },
     { path: '.gitignore', owner: 'generated', key: 'workspace:gitignore', content: render('workspace/gitignore', { header }) },
-    { path: '.env.example', owner: 'generated', key: 'workspace:env-example', content: render('workspace/env.example', { header, services, databases, consul, consulUrl: DEFAULT_CONSUL_URL }) },
+    { path: '.env.example', owner: 'generated', key: 'workspace:env-example', content: render('workspace/env.example', { header, services, databases, consul, consulUrl: DEFAULT_CONSUL_URL, events }) },
     {
       path: 'README.md',
       owner: 'generated',
@@ -75,6 +111,7 @@ export function workspaceFiles(ctx: GenerateContext): PlannedFile[] {
         databases,
         consul,
         consulUrl: DEFAULT_CONSUL_URL,
+        events,
         firstService: model.services[0]?.name ?? '<name>',
         example: readmeExample(model),
         kong: model.gateway.kind === 'kong',

@@ -6,6 +6,7 @@
 import { defineService } from '@microgen/runtime';
 import { Events } from '../handlers/events.js';
 import { Operations } from '../handlers/operations.js';
+import { EVENT_SCHEMAS, SUBSCRIPTIONS } from './events.js';
 import { COMPONENTS, ROUTES } from './schemas.js';
 
 export const service = defineService({
@@ -16,6 +17,7 @@ export const service = defineService({
   routes: ROUTES,
   resources: {},
   clients: () => ({}),
+  events: { exchange: 'events', schemas: EVENT_SCHEMAS, subscriptions: SUBSCRIPTIONS },
   handlers: {
     operations: (ctx) => new Operations(ctx),
     events: (ctx) => new Events(ctx),

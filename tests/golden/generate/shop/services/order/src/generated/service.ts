@@ -9,6 +9,7 @@ import { Events } from '../handlers/events.js';
 import { Fallbacks } from '../handlers/fallbacks.js';
 import { Operations } from '../handlers/operations.js';
 import { createClients } from './clients/index.js';
+import { EVENT_SCHEMAS, PUBLISHES, SUBSCRIPTIONS } from './events.js';
 import { COMPONENTS, ROUTES } from './schemas.js';
 
 export const service = defineService({
@@ -19,6 +20,7 @@ export const service = defineService({
   routes: ROUTES,
   resources: { db: mongodb('mongodb://127.0.0.1:27017/order') },
   clients: createClients,
+  events: { exchange: 'events', schemas: EVENT_SCHEMAS, publishes: PUBLISHES, subscriptions: SUBSCRIPTIONS },
   handlers: {
     operations: (ctx) => new Operations(ctx),
     events: (ctx) => new Events(ctx),

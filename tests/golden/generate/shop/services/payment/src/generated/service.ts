@@ -7,6 +7,7 @@ import { defineService } from '@microgen/runtime';
 import { postgres } from '@microgen/runtime/postgres';
 import { Events } from '../handlers/events.js';
 import { Operations } from '../handlers/operations.js';
+import { EVENT_SCHEMAS, PUBLISHES, SUBSCRIPTIONS } from './events.js';
 import { COMPONENTS, ROUTES } from './schemas.js';
 
 export const service = defineService({
@@ -17,6 +18,7 @@ export const service = defineService({
   routes: ROUTES,
   resources: { db: postgres('postgres://microgen:microgen@127.0.0.1:5432/payment') },
   clients: () => ({}),
+  events: { exchange: 'events', schemas: EVENT_SCHEMAS, publishes: PUBLISHES, subscriptions: SUBSCRIPTIONS },
   handlers: {
     operations: (ctx) => new Operations(ctx),
     events: (ctx) => new Events(ctx),

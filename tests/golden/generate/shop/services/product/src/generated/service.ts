@@ -5,7 +5,6 @@
 // run it beside the other services.
 import { defineService } from '@microgen/runtime';
 import { redis } from '@microgen/runtime/redis';
-import { Events } from '../handlers/events.js';
 import { Operations } from '../handlers/operations.js';
 import { COMPONENTS, ROUTES } from './schemas.js';
 
@@ -19,6 +18,5 @@ export const service = defineService({
   clients: () => ({}),
   handlers: {
     operations: (ctx) => new Operations(ctx),
-    events: (ctx) => new Events(ctx),
   },
 });

@@ -5,8 +5,8 @@
 // run it beside the other services.
 import { defineService } from '@microgen/runtime';
 import { postgres } from '@microgen/runtime/postgres';
-import { Events } from '../handlers/events.js';
 import { Operations } from '../handlers/operations.js';
+import { EVENT_SCHEMAS, PUBLISHES } from './events.js';
 import { COMPONENTS, ROUTES } from './schemas.js';
 
 export const service = defineService({
@@ -17,8 +17,8 @@ export const service = defineService({
   routes: ROUTES,
   resources: { db: postgres('postgres://microgen:microgen@127.0.0.1:5432/user') },
   clients: () => ({}),
+  events: { exchange: 'events', schemas: EVENT_SCHEMAS, publishes: PUBLISHES },
   handlers: {
     operations: (ctx) => new Operations(ctx),
-    events: (ctx) => new Events(ctx),
   },
 });

@@ -1,8 +1,0 @@
-// Yours: the handlers of the events user subscribes to. microgen created this file and
-// only ever adds a stub method when the spec gains a subscription; it never rewrites your code.
-import { NotImplemented } from '@microgen/runtime';
-import { EventHandlers } from '../generated/events.js';
-import type * as Ev from '../generated/events.js';
-
-export class Events extends EventHandlers {
-}
