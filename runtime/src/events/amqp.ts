@@ -55,7 +55,8 @@ interface Outgoing {
   readonly content: Buffer;
   readonly options: Options.Publish;
   readonly what: string;
-  readonly timer: NodeJS.Timeout;
+  /** When it fails if still unconfirmed (`performance.now()` time). */
+  readonly deadline: number;
   settled: boolean;
   resolve(): void;
   reject(err: Error): void;
@@ -127,6 +128,9 @@ export class AmqpTransport implements Transport {
   private connections = 0;
   private lastError: string | undefined;
   private readonly idleWaiters = new Set<() => void>();
+  /** Publishes not yet confirmed (waiting or sent), for the deadline sweep. */
+  private readonly unsettled = new Set<Outgoing>();
+  private sweeper: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: AmqpOptions) {}
 
@@ -242,26 +246,33 @@ export class AmqpTransport implements Transport {
   private send(exchange: string, routingKey: string, content: Buffer, options: Options.Publish, what: string): Promise<void> {
     if (this.closing && !this.model) return Promise.reject(new PublishError(`cannot publish ${what}: the service is stopping`));
     return new Promise<void>((resolve, reject) => {
-      const ms = this.options.publishTimeoutMs;
-      const out: Outgoing = {
-        exchange,
-        routingKey,
-        content,
-        options,
-        what,
-        settled: false,
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          if (out.settled) return;
-          out.settled = true;
-          const why = this.publisher ? 'the broker did not confirm it' : `the broker is unreachable${this.lastError ? ` (${this.lastError})` : ''}`;
-          reject(new PublishError(`publishing ${what} failed: ${why} within ${ms}ms`));
-        }, ms),
-      };
+      const out: Outgoing = { exchange, routingKey, content, options, what, deadline: performance.now() + this.options.publishTimeoutMs, settled: false, resolve, reject };
+      this.unsettled.add(out);
+      // One timer for every publish in hand rather than one each: a publish costs less.
+      this.sweeper ??= setInterval(() => this.sweep(), Math.min(250, this.options.publishTimeoutMs / 4));
       this.waiting.push(out);
       this.pump();
     });
+  }
+
+  /** Fails the publishes whose deadline passed. */
+  private sweep(): void {
+    const now = performance.now();
+    for (const out of this.unsettled) {
+      if (out.deadline > now) continue;
+      this.finish(out);
+      const why = this.publisher ? 'the broker did not confirm it' : `the broker is unreachable${this.lastError ? ` (${this.lastError})` : ''}`;
+      out.reject(new PublishError(`publishing ${out.what} failed: ${why} within ${this.options.publishTimeoutMs}ms`));
+    }
+  }
+
+  private finish(out: Outgoing): void {
+    out.settled = true;
+    this.unsettled.delete(out);
+    if (this.unsettled.size === 0 && this.sweeper) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+    }
   }
 
   private pump(): void {
@@ -282,8 +293,7 @@ export class AmqpTransport implements Transport {
       this.outstanding--;
       if (!out.settled) {
         if (err == null) {
-          out.settled = true;
-          clearTimeout(out.timer);
+          this.finish(out);
           out.resolve();
         } else if (this.publisher === publisher) {
           // A nack: the broker refused it for now. Send it again shortly (the timeout bounds this).
@@ -410,10 +420,8 @@ export class AmqpTransport implements Transport {
     if (this.publisher && !(await this.until(() => this.waiting.length === 0 && this.outstanding === 0, CLOSE_TIMEOUT_MS))) {
       logger.warn(`${this.waiting.length + this.outstanding} publish(es) unconfirmed at shutdown`);
     }
-    for (const out of this.waiting.splice(0)) {
-      if (out.settled) continue;
-      out.settled = true;
-      clearTimeout(out.timer);
+    for (const out of [...this.unsettled]) {
+      this.finish(out);
       out.reject(new PublishError(`publishing ${out.what} failed: the service stopped first`));
     }
     await this.connection?.close().catch(() => undefined);
