@@ -7,14 +7,19 @@
 //   "publish" is the rate of confirmed publishes; "end to end" counts from the first publish to
 //   the last acknowledgement. The runtime side is the real thing: `publish` validates the payload
 //   against its schema, the consumer parses and validates it, dedupes by message id and calls a
-//   handler. Target: runtime ≥ 80% of raw end to end.
+//   handler. The raw side sends the same message properties (id, type, version header, …), so both
+//   move the same bytes. Target: runtime ≥ 80% of raw end to end.
 // - Outbox relay latency (needs PostgreSQL): one event at a time stored in the outbox, from the
 //   INSERT's return to the subscriber's handler, relayed through RabbitMQ; p50 and p99.
 //
+// Each round runs each side in a fresh process of its own (alternating), so neither pays for the
+// other's warm-up, garbage or async-context tracking.
 // Settings: BROKER_URL (amqp://guest:guest@127.0.0.1:5672), DATABASE_URL (postgres://microgen:microgen@127.0.0.1:5432/postgres),
 // BENCH_MESSAGES (20000), BENCH_ROUNDS (3, the best round of each side is kept), BENCH_LATENCY_EVENTS (300).
 // Run `npm run build` first. Exit code 1 below the target.
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { connect } from 'amqplib';
 import pg from 'pg';
 import { pino } from 'pino';
@@ -62,7 +67,9 @@ async function raw(round) {
     const pump = () => {
       while (sent < count && sent - confirmed < WINDOW) {
         const n = sent++;
-        pub.publish(exchange, 'bench.tick', Buffer.from(JSON.stringify(payloadOf(n))), { persistent: true, messageId: randomUUID(), type: 'bench.tick', contentType: 'application/json' }, (err) => {
+        // The same properties the runtime sends, so both sides move the same bytes.
+        const properties = { persistent: true, messageId: randomUUID(), type: 'bench.tick', contentType: 'application/json', appId: 'bench-raw', timestamp: Math.floor(Date.now() / 1000), headers: { 'x-event-version': 1 } };
+        pub.publish(exchange, 'bench.tick', Buffer.from(JSON.stringify(payloadOf(n))), properties, (err) => {
           if (err) return reject(err);
           if (++confirmed === count) resolve();
           else pump();
@@ -164,12 +171,21 @@ async function relayLatency() {
   return { p50: at(0.5), p99: at(0.99), max: latencies[latencies.length - 1] };
 }
 
+const side = process.argv[2] === '--side' ? process.argv[3] : undefined;
+if (side) {
+  const result = side === 'raw' ? await raw(Number(process.argv[4])) : await runtime(Number(process.argv[4]));
+  process.stdout.write(JSON.stringify(result));
+  process.exit(0);
+}
+
+const self = fileURLToPath(import.meta.url);
+const measure = (which, round) => JSON.parse(execFileSync(process.execPath, [self, '--side', which, String(round)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
 const best = (xs, key) => Math.max(...xs.map((x) => x[key]));
 const raws = [];
 const runtimes = [];
 for (let r = 0; r < rounds; r++) {
-  raws.push(await raw(r));
-  runtimes.push(await runtime(r));
+  raws.push(measure('raw', r));
+  runtimes.push(measure('runtime', r));
 }
 const rawEnd = best(raws, 'endToEnd');
 const rtEnd = best(runtimes, 'endToEnd');

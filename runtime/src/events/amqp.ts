@@ -48,6 +48,32 @@ export interface AmqpOptions {
   readonly publishTimeoutMs: number;
 }
 
+/** First in, first out, with O(1) takes from the front (an array's `shift` moves every element). */
+class Fifo<T> {
+  private items: T[] = [];
+  private head = 0;
+  get length(): number {
+    return this.items.length - this.head;
+  }
+  push(item: T): void {
+    this.items.push(item);
+  }
+  /** Puts an item back at the front (a publish to send again first). */
+  unshift(item: T): void {
+    if (this.head > 0) this.items[--this.head] = item;
+    else this.items.unshift(item);
+  }
+  shift(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head++];
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+}
+
 /** A publish in hand: waiting to be sent (again), or sent and awaiting its confirm. */
 interface Outgoing {
   readonly exchange: string;
@@ -116,7 +142,7 @@ export class AmqpTransport implements Transport {
   private model: ChannelModel | undefined;
   /** The confirm channel of the current connection; undefined while disconnected. */
   private publisher: ConfirmChannel | undefined;
-  private readonly waiting: Outgoing[] = [];
+  private readonly waiting = new Fifo<Outgoing>();
   private outstanding = 0;
   private blocked = false;
   private consumers: readonly ConsumerSpec[] = [];

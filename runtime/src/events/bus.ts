@@ -95,6 +95,7 @@ export async function eventBus<P, H>(options: EventBusOptions<P, H>): Promise<Ev
       retryDelaysMs,
       dedupe,
       logger,
+      trackRequestId: definition.publishes !== undefined,
       call: (message: EventMessage<string, unknown>) => {
         const handlers = options.handlers();
         const method = handlers?.[sub.handler];

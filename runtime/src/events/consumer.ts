@@ -22,6 +22,11 @@ export interface ConsumerOptions {
   readonly logger: Logger;
   /** Calls the user's handler method. */
   readonly call: (message: EventMessage<string, unknown>) => Promise<void>;
+  /**
+   * Make the message's request id current while the handler runs, for what it publishes. Only a
+   * service that publishes needs it (async context tracking costs every delivery a little).
+   */
+  readonly trackRequestId: boolean;
 }
 
 /** Why a delivery cannot be handled at all, or undefined with the message it carries. */
@@ -64,7 +69,8 @@ export function deliveryHandler(options: ConsumerOptions): DeliveryHandler {
     const { message } = decoded;
     const log = { queue, event: message.name, messageId: message.id, attempt: message.attempt };
     try {
-      const ran = await withRequestId(message.requestId ?? message.id, () => dedupe.once(queue, message.id, () => options.call(message)));
+      const handle = (): Promise<boolean> => dedupe.once(queue, message.id, () => options.call(message));
+      const ran = await (options.trackRequestId ? withRequestId(message.requestId ?? message.id, handle) : handle());
       if (!ran) logger.info(log, `${message.name} ${message.id} was already handled; skipped`);
       return { kind: 'ack' };
     } catch (err) {
