@@ -5,6 +5,9 @@
  * handler's writes commit with its inbox row; several relays publish each row once.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { postgres, type Postgres } from '../src/db/postgres.js';
@@ -37,9 +40,12 @@ class Shipping {
 }
 
 const opened: OpenedService<unknown, unknown, unknown>[] = [];
+/** The database the services of the running test use: the server, or an embedded one (`pglite:`). */
+let databaseUrl = URL;
+const embeddedDir = mkdtempSync(join(tmpdir(), 'microgen-outbox-pglite-'));
 
 async function open(name: string, exchange: string, parts: { publishes?: boolean; subscribes?: boolean }, settings: Record<string, string> = {}) {
-  const env = { DATABASE_URL: URL, EVENT_RETRY_DELAYS: '50ms', EVENT_RELAY_INTERVAL_MS: '200', ...settings };
+  const env = { DATABASE_URL: databaseUrl, EVENT_RETRY_DELAYS: '50ms', EVENT_RELAY_INTERVAL_MS: '200', ...settings };
   const service = await openService(
     {
       name,
@@ -70,6 +76,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
+  rmSync(embeddedDir, { recursive: true, force: true });
   await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
   await admin.end();
 });
@@ -91,8 +98,12 @@ async function tap(exchange: string) {
   return got;
 }
 
-describe('the outbox', () => {
+describe.each([
+  ['a PostgreSQL server', () => URL],
+  ['the embedded PostgreSQL', () => `pglite:${join(embeddedDir, randomUUID())}`],
+])('the outbox and inbox on %s', (_, urlOf) => {
   it('stores a publish made inside a transaction with it, sends it after commit, and drops it on rollback', async () => {
+    databaseUrl = urlOf();
     const exchange = `outbox-${randomUUID().slice(0, 8)}`;
     const got = await tap(exchange);
     const orders = await open('orders', exchange, { publishes: true });
@@ -125,7 +136,15 @@ describe('the outbox', () => {
     expect(Number(rows[0].n)).toBe(0);
   });
 
+  it("commits a handler's writes with its inbox row, skips a duplicate, and rolls a failed attempt back", async () => {
+    databaseUrl = urlOf();
+    await inboxCase();
+  });
+});
+
+describe('the outbox on a server', () => {
   it('two relays (replicas) on one outbox publish each event once', async () => {
+    databaseUrl = URL;
     const exchange = `replicas-${randomUUID().slice(0, 8)}`;
     const got = await tap(exchange);
     const a = await open('orders', exchange, { publishes: true });
@@ -139,8 +158,8 @@ describe('the outbox', () => {
   });
 });
 
-describe('the inbox', () => {
-  it("commits a handler's writes with its inbox row, skips a duplicate, and rolls a failed attempt back", async () => {
+async function inboxCase(): Promise<void> {
+  {
     const exchange = `inbox-${randomUUID().slice(0, 8)}`;
     const shipping = await open('shipping', exchange, { subscribes: true });
     const ctx = shipping.ctx as unknown as Ctx;
@@ -162,5 +181,5 @@ describe('the inbox', () => {
     expect(rows).toEqual([{ order_id: 'o-7' }]);
     const inbox = await ctx.db.query<{ consumer: string; message_id: string }>('SELECT consumer, message_id FROM microgen_inbox');
     expect(inbox.rows).toEqual([{ consumer: 'shipping.onOrder', message_id: 'msg-1' }]);
-  });
-});
+  }
+}

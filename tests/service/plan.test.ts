@@ -82,12 +82,12 @@ describe('route schemas', () => {
 
 describe('service package.json', () => {
   const pkg = (name: string) => JSON.parse(content(shop, `services/${name}/package.json`));
-  it('depends on the runtime library through the workspace, plus its database driver', () => {
-    expect(pkg('notification').dependencies).toEqual({ '@microgen/runtime': '*' });
-    expect(Object.keys(pkg('user').dependencies)).toEqual(['@microgen/runtime', 'pg']);
+  it('depends on the runtime library through the workspace, plus its database driver and, with events, the RabbitMQ client', () => {
+    expect(pkg('notification').dependencies).toEqual({ '@microgen/runtime': '*', amqplib: VERSIONS.amqplib });
+    expect(Object.keys(pkg('user').dependencies)).toEqual(['@microgen/runtime', 'amqplib', 'pg']);
     expect(pkg('user').devDependencies).toEqual({ '@types/pg': VERSIONS['@types/pg'] });
     expect(Object.keys(pkg('product').dependencies)).toEqual(['@microgen/runtime', 'ioredis']);
-    expect(Object.keys(pkg('order').dependencies)).toEqual(['@microgen/runtime', 'mongodb']);
+    expect(Object.keys(pkg('order').dependencies)).toEqual(['@microgen/runtime', 'amqplib', 'mongodb']);
     expect(JSON.parse(content(shop, 'package.json')).workspaces[0]).toBe('packages/runtime');
   });
 

@@ -7,6 +7,7 @@
  * transaction holds the database until it ends), and `bigint`/`count(*)` arrive as numbers, not
  * strings.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import type { Postgres, Queryable, QueryResult } from './postgres.js';
@@ -20,7 +21,23 @@ const asResult = <Row>(r: PgliteResults): QueryResult<Row> => ({ rows: r.rows as
 
 export interface EmbeddedPostgres extends Postgres {
   close(): Promise<void>;
+  /** Calls `onNotify` on each NOTIFY of `channel`; resolves with what stops listening. */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
 }
+
+/**
+ * The transaction in hand, by database: with one connection, a `query` made inside a transaction
+ * but not through `tx` would wait for that transaction forever, so it joins it instead (as the
+ * server's pool does, see postgres.ts), and a nested `transaction` is a savepoint.
+ */
+interface Scope {
+  readonly db: PGlite;
+  readonly tx: Pick<PGlite, 'query'>;
+  savepoints: number;
+  ended: boolean;
+}
+
+const scopes = new AsyncLocalStorage<Scope>();
 
 /** Opens (creating on first use) the embedded database persisted in `dir`. */
 export async function openPglite(dir: string): Promise<EmbeddedPostgres> {
@@ -31,11 +48,38 @@ export async function openPglite(dir: string): Promise<EmbeddedPostgres> {
       return asResult<Row>(await target.query(text, params as unknown[] | undefined));
     },
   });
-  const top = queryable(db);
+  const inHand = (): Scope | undefined => {
+    const scope = scopes.getStore();
+    return scope?.db === db && !scope.ended ? scope : undefined;
+  };
   return {
-    query: top.query,
+    query: (text, params) => queryable(inHand()?.tx ?? db).query(text, params),
     async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-      return db.transaction((tx) => work(queryable(tx)));
+      const outer = inHand();
+      if (outer) {
+        const savepoint = `microgen_${++outer.savepoints}`;
+        await outer.tx.query(`SAVEPOINT ${savepoint}`);
+        try {
+          const result = await work(queryable(outer.tx));
+          await outer.tx.query(`RELEASE SAVEPOINT ${savepoint}`);
+          return result;
+        } catch (err) {
+          await outer.tx.query(`ROLLBACK TO SAVEPOINT ${savepoint}`).catch(() => undefined);
+          throw err;
+        }
+      }
+      return db.transaction(async (tx) => {
+        const scope: Scope = { db, tx, savepoints: 0, ended: false };
+        try {
+          return await scopes.run(scope, () => work(queryable(tx)));
+        } finally {
+          scope.ended = true;
+        }
+      });
+    },
+    async listen(channel, onNotify) {
+      const unsubscribe = await db.listen(channel, onNotify);
+      return () => unsubscribe();
     },
     close: () => db.close(),
   };

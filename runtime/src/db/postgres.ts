@@ -141,12 +141,29 @@ function embeddedResource(dir: string, logger: Logger): Resource<Postgres> {
     if (!db) throw new Error('the embedded database is not open yet');
     return db;
   };
+  const client: Postgres = {
+    query: (text, params) => open().query(text, params),
+    transaction: (work) => open().transaction(work),
+  };
   return {
     name: 'database',
-    client: {
-      query: (text, params) => open().query(text, params),
-      transaction: (work) => open().transaction(work),
-    },
+    client,
+    // The outbox and inbox work the same on the embedded database (NOTIFY included).
+    eventStore: postgresEventStore(client, {
+      logger,
+      listen: async (channel, onNotify) => {
+        const stop = await open().listen(channel, onNotify);
+        let closed!: () => void;
+        const ended = new Promise<void>((resolve) => (closed = resolve));
+        return {
+          closed: ended,
+          close: async () => {
+            await stop();
+            closed();
+          },
+        };
+      },
+    }),
     async open() {
       const started = Date.now();
       const { openPglite } = await import('./pglite.js');

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { envNumber } from '../env.js';
 import { currentRequestId } from '../request-id.js';
-import type { Resource } from '../resource.js';
+import { serverOf, type Resource } from '../resource.js';
 import { deliveryHandler } from './consumer.js';
 import { memoryDeduper } from './dedupe.js';
 import type { EventsDefinition, Publish } from './definition.js';
@@ -135,6 +135,7 @@ export async function eventBus<P, H>(options: EventBusOptions<P, H>): Promise<Ev
       if (store && published) relay = store.relay((message) => transport.publish(message), positive(setting, 'EVENT_RELAY_INTERVAL_MS', DEFAULT_RELAY_INTERVAL_MS));
     },
     health: () => transport.health(),
+    describe: () => (transport.kind === 'memory' ? `in-process bus (exchange ${definition.exchange})` : `RabbitMQ at ${serverOf(setting('BROKER_URL') ?? '')} (exchange ${definition.exchange})`),
     async close() {
       await relay?.stop();
       await transport.close();
