@@ -102,6 +102,17 @@ async function openBus(service, exchange, parts, store) {
   throw new Error(`${service} did not connect`);
 }
 
+/** Closes the buses and removes what they declared. */
+async function closeBuses(exchange, publisher, subscriber) {
+  await publisher.close();
+  await subscriber.close();
+  const conn = await connect(url);
+  const ch = await conn.createChannel();
+  for (const t of subscriber.topology) for (const q of [t.queue, t.dead, ...t.retries.map((r) => r.queue)]) await ch.deleteQueue(q);
+  await ch.deleteExchange(exchange);
+  await conn.close();
+}
+
 async function runtime(round) {
   const exchange = `bench-rt-${round}-${randomUUID().slice(0, 6)}`;
   const event = { version: 1, schema: SCHEMA };
@@ -120,13 +131,7 @@ async function runtime(round) {
   await Promise.all(Array.from({ length: count }, (_, n) => publisher.publish('bench.tick', payloadOf(n))));
   const published = performance.now();
   const end = await done;
-  await publisher.close();
-  await subscriber.close();
-  const conn = await connect(url);
-  const ch = await conn.createChannel();
-  for (const t of subscriber.topology) for (const q of [t.queue, t.dead, ...t.retries.map((r) => r.queue)]) await ch.deleteQueue(q);
-  await ch.deleteExchange(exchange);
-  await conn.close();
+  await closeBuses(exchange, publisher, subscriber);
   return { publish: count / ((published - start) / 1000), endToEnd: count / ((end - start) / 1000) };
 }
 
@@ -156,14 +161,8 @@ async function relayLatency() {
     const stored = performance.now();
     latencies.push((await got) - stored);
   }
-  await publisher.close();
-  await subscriber.close();
+  await closeBuses(exchange, publisher, subscriber);
   await resource.close();
-  const conn = await connect(url);
-  const ch = await conn.createChannel();
-  for (const t of subscriber.topology) for (const q of [t.queue, t.dead, ...t.retries.map((r) => r.queue)]) await ch.deleteQueue(q);
-  await ch.deleteExchange(exchange);
-  await conn.close();
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin.end();
   latencies.sort((a, b) => a - b);

@@ -11,6 +11,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import type { Postgres, Queryable, QueryResult } from './postgres.js';
+import { inSavepoint } from './savepoint.js';
 
 interface PgliteResults {
   rows: unknown[];
@@ -56,18 +57,7 @@ export async function openPglite(dir: string): Promise<EmbeddedPostgres> {
     query: (text, params) => queryable(inHand()?.tx ?? db).query(text, params),
     async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
       const outer = inHand();
-      if (outer) {
-        const savepoint = `microgen_${++outer.savepoints}`;
-        await outer.tx.query(`SAVEPOINT ${savepoint}`);
-        try {
-          const result = await work(queryable(outer.tx));
-          await outer.tx.query(`RELEASE SAVEPOINT ${savepoint}`);
-          return result;
-        } catch (err) {
-          await outer.tx.query(`ROLLBACK TO SAVEPOINT ${savepoint}`).catch(() => undefined);
-          throw err;
-        }
-      }
+      if (outer) return inSavepoint((text) => outer.tx.query(text), `microgen_${++outer.savepoints}`, () => work(queryable(outer.tx)));
       return db.transaction(async (tx) => {
         const scope: Scope = { db, tx, savepoints: 0, ended: false };
         try {

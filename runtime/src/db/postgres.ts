@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { postgresEventStore } from '../events/outbox.js';
+import { inSavepoint } from './savepoint.js';
 import { connectAtStart, serverOf, type Resource, type ResourceFactory } from '../resource.js';
 import type { EmbeddedPostgres } from './pglite.js';
 
@@ -73,18 +74,7 @@ export function poolDatabase(pool: pg.Pool): Postgres {
     },
     async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
       const outer = inHand();
-      if (outer) {
-        const savepoint = `microgen_${++outer.savepoints}`;
-        await outer.client.query(`SAVEPOINT ${savepoint}`);
-        try {
-          const result = await work(clientQueryable(outer.client));
-          await outer.client.query(`RELEASE SAVEPOINT ${savepoint}`);
-          return result;
-        } catch (err) {
-          await outer.client.query(`ROLLBACK TO SAVEPOINT ${savepoint}`).catch(() => undefined);
-          throw err;
-        }
-      }
+      if (outer) return inSavepoint((text) => outer.client.query(text), `microgen_${++outer.savepoints}`, () => work(clientQueryable(outer.client)));
       const client = await pool.connect();
       const scope: Scope = { pool, client, savepoints: 0, ended: false };
       try {
