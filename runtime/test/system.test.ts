@@ -6,7 +6,7 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../tests/helpers/service-process.js';
-import { defineService, defineSystem, reportSystem, StartError, type ClientOperation, type OperationRequest, type Resource, type ServiceCaller } from '../src/index.js';
+import { defineService, defineSystem, reportSystem, StartError, type ClientOperation, type EventCatalog, type OperationRequest, type Resource, type ServiceCaller } from '../src/index.js';
 import { captureLogger } from './helpers.js';
 
 const GET_NAME: ClientOperation = { name: 'name', method: 'GET', path: '/name', statuses: [200] };
@@ -91,5 +91,70 @@ describe('a system in one process', () => {
     } finally {
       blocker.close();
     }
+  });
+});
+
+describe('events in a system in one process', () => {
+  const ORDER = { version: 1, schema: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } };
+  const received: string[] = [];
+  class Shipping {
+    async onOrder(message: { payload: unknown }): Promise<void> {
+      received.push((message.payload as { id: string }).id);
+    }
+  }
+  class Orders {
+    constructor(private readonly ctx: { publish: (name: 'order.placed', payload: { id: string }) => Promise<void> }) {}
+    async place(): Promise<{ status: 200; body: { ok: boolean } }> {
+      await this.ctx.publish('order.placed', { id: 'o-1' });
+      return { status: 200, body: { ok: true } };
+    }
+  }
+  const eventsSystem = (exchange: string) => {
+    const orders = defineService({
+      name: 'orders',
+      port: 0,
+      discovery: 'dns',
+      components: [],
+      routes: [{ operation: 'place', method: 'POST', url: '/place', schema: {} }],
+      resources: {},
+      clients: () => ({}),
+      events: { exchange, schemas: [], publishes: { 'order.placed': ORDER } as EventCatalog<{ 'order.placed': { id: string } }> },
+      handlers: { operations: (ctx) => new Orders(ctx) },
+    });
+    const shipping = defineService({
+      name: 'shipping',
+      port: 0,
+      discovery: 'dns',
+      components: [],
+      routes: [],
+      resources: {},
+      clients: () => ({}),
+      events: { exchange, schemas: [], subscriptions: [{ handler: 'onOrder', patterns: ['order.*'], events: { 'order.placed': ORDER } }] },
+      handlers: { operations: () => ({}), events: () => new Shipping() },
+    });
+    return defineSystem({ name: 'shop', services: [orders, shipping] });
+  };
+
+  it('delivers between its services over the in-process bus, and says once per service that events stay inside', async () => {
+    received.length = 0;
+    const logs = new Map<string, ReturnType<typeof captureLogger>>();
+    const running = await eventsSystem(`sys-${process.pid}`).run({ env: {}, logger: (name) => logs.set(name, captureLogger(name)).get(name)!.logger });
+    try {
+      const res = await fetch(`${running.services[0].url}/place`, { method: 'POST' });
+      expect(res.status).toBe(200);
+      await expect.poll(() => received, { timeout: 5_000 }).toEqual(['o-1']);
+      expect(logs.get('orders')!.text()).toContain('BROKER_URL is not set: events stay inside this process');
+      expect((await reportSystem(running, captureLogger().logger))[1].resources).toEqual([{ name: 'broker', what: `in-process bus (exchange sys-${process.pid})`, up: true }]);
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it('takes a plain BROKER_URL for every service (one broker serves the system)', async () => {
+    const port = await freePort();
+    const error = await eventsSystem('x')
+      .run({ env: { BROKER_URL: `http://127.0.0.1:${port}` }, logger: () => captureLogger().logger })
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toContain('BROKER_URL must be amqp:// or amqps://');
   });
 });

@@ -104,7 +104,10 @@ export async function openService<Name extends string, R extends ResourceFactori
   try {
     // The outbox and inbox live in the service's database when it offers them (PostgreSQL).
     const store = opened.find((r) => r.eventStore !== undefined)?.eventStore;
-    if (def.events) bus = await eventBus({ service: def.name, definition: def.events, logger, setting, store, handlers: () => events });
+    // One broker serves the whole system: in a shared process a plain BROKER_URL (and EVENT_*) holds
+    // for every service, unless `<SERVICE>_BROKER_URL` says otherwise.
+    const eventSetting = (name: string): string | undefined => setting(name) ?? (env[name] || undefined);
+    if (def.events) bus = await eventBus({ service: def.name, definition: def.events, logger, setting: eventSetting, store, handlers: () => events });
   } catch (err) {
     await close();
     throw new StartError(`${def.name} cannot start its events: ${(err as Error).message}`, { cause: err });
@@ -122,7 +125,12 @@ export async function openService<Name extends string, R extends ResourceFactori
   events = factories.events?.(ctx);
   if (bus) {
     // Last opened, first closed: consumers stop (and finish what they hold) before the database closes.
-    await bus.open();
+    try {
+      await bus.open();
+    } catch (err) {
+      await close();
+      throw new StartError(`${def.name} cannot start its events: ${(err as Error).message}`, { cause: err });
+    }
     opened.push(bus);
   }
   return {
