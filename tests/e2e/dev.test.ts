@@ -27,14 +27,37 @@ export class Operations extends OperationHandlers {
 
   override async createUser(request: Op.CreateUserRequest): Promise<Op.CreateUserReply> {
     await this.table();
-    const { rows } = await this.ctx.db.query<{ id: number }>('INSERT INTO users (name, email) VALUES ($1, $2) RETURNING id', [request.body.name, request.body.email]);
-    return { status: 201, body: { id: rows[0].id, ...request.body } };
+    // The row and the event commit together (the event goes through the outbox).
+    const id = await this.ctx.db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ id: number }>('INSERT INTO users (name, email) VALUES ($1, $2) RETURNING id', [request.body.name, request.body.email]);
+      await this.ctx.publish('user.registered', { userId: rows[0].id, email: request.body.email });
+      return rows[0].id;
+    });
+    return { status: 201, body: { id, ...request.body } };
   }
 
   override async getUser(request: Op.GetUserRequest): Promise<Op.GetUserReply> {
     await this.table();
     const { rows } = await this.ctx.db.query<{ id: number; name: string; email: string }>('SELECT id, name, email FROM users WHERE id = $1', [request.params.id]);
     return rows[0] ? { status: 200, body: rows[0] } : { status: 404, body: { error: 'not_found', message: 'no such user' } };
+  }
+}
+`;
+
+const NOTIFICATION_HANDLERS = `import { EventHandlers } from '../generated/events.js';
+import type * as Ev from '../generated/events.js';
+
+export class Events extends EventHandlers {
+  override async onOrderEvent(message: Ev.OnOrderEventMessage): Promise<void> {
+    this.ctx.logger.info({ event: message.name }, 'order event');
+  }
+
+  override async sendWelcome(message: Ev.SendWelcomeMessage): Promise<void> {
+    this.ctx.logger.info(\`welcome sent to \${message.payload.email} (user \${message.payload.userId})\`);
+  }
+
+  override async onInventoryShipped(message: Ev.OnInventoryShippedMessage): Promise<void> {
+    this.ctx.logger.info({ order: message.payload.orderId }, 'shipped');
   }
 }
 `;
@@ -65,6 +88,7 @@ describe('microgen dev on the shop', () => {
     const generated = await runCli(['generate', join(dir, 'microgen.yaml')]);
     if (generated.code !== 0) throw new Error(generated.stderr);
     writeFileSync(join(dir, 'services/user/src/handlers/operations.ts'), USER_HANDLERS);
+    writeFileSync(join(dir, 'services/notification/src/handlers/events.ts'), NOTIFICATION_HANDLERS);
     linkInstall(dir);
     for (const s of ['user', 'product', 'order', 'inventory', 'payment', 'notification']) ports[s] = await freePort();
     const env = Object.fromEntries(Object.entries(ports).map(([s, p]) => [`${s.toUpperCase()}_PORT`, String(p)]));
@@ -86,7 +110,7 @@ describe('microgen dev on the shop', () => {
     expect(out).toMatch(/^product +│ database connected$/m);
   });
 
-  it('serves a request that stores a row in the embedded PostgreSQL', async () => {
+  it('serves a request that stores a row in the embedded PostgreSQL and publishes an event its subscriber receives', async () => {
     const created = await fetch(`http://127.0.0.1:${ports.user}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Ada', email: 'ada@example.com' }) });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: number };
@@ -94,6 +118,8 @@ describe('microgen dev on the shop', () => {
     expect(await read.json()).toEqual({ id, name: 'Ada', email: 'ada@example.com' });
     expect(existsSync(join(dir, '.microgen/dev/user/PG_VERSION'))).toBe(true);
     await waitFor(() => (dev.output().includes(`POST /users → 201`) ? true : undefined), 5_000, 'the request in the log');
+    // The in-process bus delivered user.registered to notification's handler.
+    await waitFor(() => (dev.output().match(new RegExp(`^notification +│ welcome sent to ada@example\\.com \\(user ${id}\\)$`, 'm')) ? true : undefined), 10_000, `the event at its subscriber:\n${dev.output()}`);
   });
 
   it('stops everything on Ctrl-C and exits 0, leaving no process listening', async () => {
