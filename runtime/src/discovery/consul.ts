@@ -136,6 +136,7 @@ export function consulEndpoint(consulUrl: string, service: string): Endpoint {
     });
   };
   return {
+    where: `Consul at ${consul}`,
     async url() {
       if (urls.length === 0 || Date.now() - fetchedAt > LOOKUP_TTL_MS) {
         try {

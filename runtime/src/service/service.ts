@@ -5,12 +5,12 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { serviceUrlVariable, settingOf } from '../env.js';
+import { settingOf } from '../env.js';
 import { errorBody } from '../errors.js';
-import { consulEndpoint, registerWithConsul, type Registration } from '../discovery/consul.js';
+import { registerWithConsul, type Registration } from '../discovery/consul.js';
 import { eventBus, type EventBus } from '../events/bus.js';
 import { ServiceCaller } from '../http/caller.js';
-import { fixedEndpoint } from '../http/endpoint.js';
+import { serviceEndpoint } from '../http/endpoint.js';
 import { createLogger } from '../logger.js';
 import { REQUEST_ID_HEADER, requestIdOf } from '../request-id.js';
 import { healthReport, type Resource } from '../resource.js';
@@ -94,7 +94,7 @@ export async function openService<Name extends string, R extends ResourceFactori
   let fallbacks: Fallbacks | undefined;
   let events: Events | undefined;
   const deps: ClientDeps<Fallbacks> = {
-    caller: (callee, localPort, policy) => new ServiceCaller(callee, policy, calleeEndpoint(def.discovery, callee, localPort, env, logger), logger),
+    caller: (callee, localPort, policy) => new ServiceCaller(callee, policy, serviceEndpoint(def.discovery, callee, localPort, env, logger), logger),
     fallbacks: () => {
       if (fallbacks === undefined) throw new Error(`${def.name} has no fallbacks to answer with`);
       return fallbacks;
@@ -146,15 +146,6 @@ export async function openService<Name extends string, R extends ResourceFactori
   };
 }
 
-/** Where a callee is: `<SERVICE>_SERVICE_URL`, else Consul when `CONSUL_URL` is set, else this machine. */
-function calleeEndpoint(discovery: 'consul' | 'dns', callee: string, localPort: number, env: NodeJS.ProcessEnv, logger: Logger) {
-  const url = env[serviceUrlVariable(callee)];
-  if (url) return fixedEndpoint(url);
-  if (discovery === 'consul' && env.CONSUL_URL) return consulEndpoint(env.CONSUL_URL, callee);
-  logger.debug({ callee }, `${serviceUrlVariable(callee)} is not set; calling ${callee} on 127.0.0.1:${localPort}`);
-  return fixedEndpoint(`http://127.0.0.1:${localPort}`);
-}
-
 /** The Fastify server of one service: its routes, `GET /health`, and a 404 in the `Error` shape. */
 export function serviceApp<Ctx, Ops, Events>(
   def: { readonly components: readonly object[]; readonly routes: ServiceDefinition<string, ResourceFactories, unknown, Ops, unknown, unknown>['routes']; readonly events?: { readonly publishes?: object } },
@@ -181,6 +172,26 @@ export function serviceApp<Ctx, Ops, Events>(
   return app;
 }
 
+/**
+ * Listens on host:port and resolves with the port bound (port 0 picks one). A port in use or
+ * denied is a StartError: one line, not a stack trace.
+ */
+export async function listen(app: FastifyInstance<Server, IncomingMessage, ServerResponse, Logger>, name: string, host: string, port: number): Promise<number> {
+  try {
+    await app.listen({ host, port });
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'EADDRINUSE') throw new StartError(`${name} cannot listen on ${host}:${port}: the port is already in use`, { cause: err });
+    if (code === 'EACCES') throw new StartError(`${name} cannot listen on ${host}:${port}: permission denied`, { cause: err });
+    throw err;
+  }
+  const address = app.server.address();
+  return typeof address === 'object' && address ? address.port : port;
+}
+
+/** `http://127.0.0.1:8001` (an IPv6 host in brackets). */
+export const urlOf = (host: string, port: number): string => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
 /** How long a graceful stop may take before the process gives up (`SHUTDOWN_TIMEOUT_MS`). */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
@@ -198,17 +209,13 @@ export async function runService<Name extends string, R extends ResourceFactorie
   const app = serviceApp(def, opened, state);
   const host = env.HOST ?? '127.0.0.1';
   const port = Number(opened.setting('PORT') ?? def.port);
+  let boundPort: number;
   try {
-    await app.listen({ host, port });
+    boundPort = await listen(app, def.name, host, port);
   } catch (err) {
     await opened.close();
-    const code = (err as { code?: string }).code;
-    if (code === 'EADDRINUSE') throw new StartError(`${def.name} cannot listen on ${host}:${port}: the port is already in use`, { cause: err });
-    if (code === 'EACCES') throw new StartError(`${def.name} cannot listen on ${host}:${port}: permission denied`, { cause: err });
     throw err;
   }
-  const address = app.server.address();
-  const boundPort = typeof address === 'object' && address ? address.port : port;
   let registration: Registration | undefined;
   if (def.discovery === 'consul' && env.CONSUL_URL) {
     registration = await registerWithConsul({ consulUrl: env.CONSUL_URL, service: def.name, host, port: boundPort, logger: opened.logger, env });
@@ -219,7 +226,7 @@ export async function runService<Name extends string, R extends ResourceFactorie
     name: def.name,
     app,
     ctx: opened.ctx,
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`,
+    url: urlOf(host, boundPort),
     resources: opened.resources,
     stop: () =>
       (stopping ??= (async () => {
