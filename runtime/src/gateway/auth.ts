@@ -39,13 +39,13 @@ export class AuthFailure extends Error {
 /** Checks the `Authorization` header of a request; resolves with the token's claims. */
 export type Authenticator = (authorization: string | undefined) => Promise<JWTPayload>;
 
-/** The HS256 secret from the environment, or a start-up error that says what is missing. */
+/** The HS256 secret from the environment, or an error saying what is missing (`needs`: who needs it, with its verb). */
 export function hmacSecret(settings: JwtSettings, env: NodeJS.ProcessEnv, needs: string): Uint8Array {
   const name = settings.secretEnv!;
   const value = env[name];
-  if (value === undefined || value === '') throw new StartError(`gateway cannot start: ${name} is not set, and ${needs} need a JWT secret (gateway.auth.jwt.secretEnv)`);
+  if (value === undefined || value === '') throw new StartError(`${name} is not set, and ${needs} a JWT secret (gateway.auth.jwt.secretEnv)`);
   const secret = new TextEncoder().encode(value);
-  if (secret.length < MIN_SECRET_BYTES) throw new StartError(`gateway cannot start: ${name} is ${secret.length} bytes long; HS256 needs at least ${MIN_SECRET_BYTES}`);
+  if (secret.length < MIN_SECRET_BYTES) throw new StartError(`${name} is ${secret.length} bytes long; HS256 needs at least ${MIN_SECRET_BYTES}`);
   return secret;
 }
 
@@ -112,9 +112,10 @@ export function authenticator(settings: JwtSettings, env: NodeJS.ProcessEnv, nee
  * secret, the spec's issuer and audience, valid for `ttlSeconds`.
  */
 export async function signToken(settings: JwtSettings, env: NodeJS.ProcessEnv, subject: string, ttlSeconds = 3600): Promise<string> {
-  if (settings.secretEnv === undefined) throw new StartError('the gateway checks tokens against a JWKS URL: get a token from the identity provider that publishes it');
+  if (settings.jwksUrl !== undefined) throw new StartError('the gateway checks tokens against a JWKS URL: get a token from the identity provider that publishes it');
+  if (settings.secretEnv === undefined) throw new StartError('the gateway checks no tokens (gateway.auth.jwt is not configured)');
   const jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(subject).setIssuedAt().setExpirationTime(`${ttlSeconds}s`);
   if (settings.issuer !== undefined) jwt.setIssuer(settings.issuer);
   if (settings.audience !== undefined) jwt.setAudience(settings.audience);
-  return jwt.sign(hmacSecret(settings, env, 'tokens'));
+  return jwt.sign(hmacSecret(settings, env, 'signing a token needs'));
 }

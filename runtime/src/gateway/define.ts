@@ -2,6 +2,7 @@
  * `defineGateway` turns the generated gateway definition into what `gateway/src/main.ts` starts,
  * and what a whole system in one process (`microgen dev`, the monolith) runs beside its services.
  */
+import { loadDotEnv } from '../env.js';
 import { startAsProcess } from '../process.js';
 import { signToken } from './auth.js';
 import type { GatewayDefinition } from './definition.js';
@@ -18,6 +19,8 @@ export interface GatewayModule<Services extends Readonly<Record<string, number>>
   run(options?: GatewayOptions): Promise<RunningGateway>;
   /** A token the gateway accepts, for trying the system locally (HS256 only); valid for an hour. */
   token(subject: string, env?: NodeJS.ProcessEnv): Promise<string>;
+  /** `npm run token`: reads `.env`, prints a token for `subject` (default `dev-user`), or one line saying why not. */
+  printToken(subject?: string): Promise<void>;
 }
 
 export function defineGateway<const Services extends Readonly<Record<string, number>>>(definition: GatewayDefinition<Services>): GatewayModule<Services> {
@@ -27,5 +30,14 @@ export function defineGateway<const Services extends Readonly<Record<string, num
     run: (options) => runGateway(named, options),
     start: (options) => startAsProcess(GATEWAY, (running) => running.app.log, () => runGateway(named, options)),
     token: (subject, env = process.env) => signToken(definition.jwt ?? {}, env, subject),
+    async printToken(subject = 'dev-user') {
+      loadDotEnv();
+      try {
+        process.stdout.write(`${await signToken(definition.jwt ?? {}, process.env, subject)}\n`);
+      } catch (err) {
+        process.stderr.write(`${(err as Error).message}\n`);
+        process.exitCode = 1;
+      }
+    },
   };
 }

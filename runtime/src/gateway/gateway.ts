@@ -138,9 +138,16 @@ export async function runGateway(def: GatewayDefinition, options: GatewayOptions
 
   // Checks that can fail the start come first, before anything is opened.
   const guarded = def.routes.filter((r) => r.auth === 'jwt');
-  const needs = guarded.length === 1 ? `the route ${guarded[0].path}` : `the routes ${guarded.map((r) => r.path).join(', ')}`;
-  if (guarded.length > 0 && def.jwt === undefined) throw new StartError(`gateway cannot start: ${needs} ask for auth: jwt, but gateway.auth.jwt is not configured`);
-  const authenticate = guarded.length > 0 && def.jwt ? authenticator(def.jwt, env, needs) : undefined;
+  const one = guarded.length === 1;
+  const which = one ? `the route ${guarded[0].path}` : `the routes ${guarded.map((r) => r.path).join(', ')}`;
+  if (guarded.length > 0 && def.jwt === undefined) throw new StartError(`gateway cannot start: ${which} ${one ? 'asks' : 'ask'} for auth: jwt, but gateway.auth.jwt is not configured`);
+  const needs = `${which} ${one ? 'needs' : 'need'}`;
+  let authenticate: Authenticator | undefined;
+  try {
+    authenticate = guarded.length > 0 && def.jwt ? authenticator(def.jwt, env, needs) : undefined;
+  } catch (err) {
+    throw err instanceof StartError ? new StartError(`gateway cannot start: ${err.message}`) : err;
+  }
 
   const app: GatewayApp = Fastify({
     loggerInstance: logger,
