@@ -4,7 +4,8 @@
  */
 import { HEADER_TEXT } from './tree.js';
 
-export const tsHeader = (specPath: string): string => `// ${HEADER_TEXT}. Source: ${specPath}.\n// Regenerate with \`microgen generate\`; put your code in src/handlers/ and src/main.ts.\n`;
+export const tsHeader = (specPath: string, yours = 'src/handlers/ and src/main.ts'): string =>
+  `// ${HEADER_TEXT}. Source: ${specPath}.\n// Regenerate with \`microgen generate\`; put your code in ${yours}.\n`;
 export const hashHeader = (specPath: string): string => `# ${HEADER_TEXT}. Source: ${specPath}.\n`;
 export const markdownHeader = (specPath: string): string => `<!-- ${HEADER_TEXT}. Source: ${specPath}. -->\n`;
 

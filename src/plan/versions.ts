@@ -23,6 +23,12 @@ export const VERSIONS = {
   '@electric-sql/pglite': '^0.5.17',
   /** RabbitMQ client with its own connection recovery (2.x: Node 18+, no dependencies). */
   amqplib: '^2.3.1',
+  /** The Node gateway's proxy. 12 is the maintained line; its undici 7 needs Node 20.18.1 or later. */
+  '@fastify/reply-from': '^12.6.5',
+  '@fastify/rate-limit': '^11.2.0',
+  '@fastify/cors': '^11.4.3',
+  /** JWT checks. jose 6 is ESM-only, as the runtime is. */
+  jose: '^6.2.19',
 } as const;
 
 export type Dependency = keyof typeof VERSIONS;

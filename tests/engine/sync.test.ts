@@ -93,7 +93,7 @@ describe('generate', () => {
     expect(pkg.name).toBe('mine');
     expect(pkg.devDependencies.eslint).toBe('^9.0.0');
     expect(pkg.devDependencies.typescript).toBeDefined();
-    expect(pkg.workspaces).toEqual(['packages/runtime', 'services/greeter', 'system']);
+    expect(pkg.workspaces).toEqual(['packages/runtime', 'services/greeter', 'gateway', 'system']);
     expect(readFileSync(file('package.json'), 'utf8')).toMatch(/^\{\n {4}"name": "mine",/);
   });
 

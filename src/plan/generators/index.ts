@@ -9,6 +9,7 @@ import type { PlannedFile } from '../tree.js';
 import { clientFiles } from './clients.js';
 import { contractFiles } from './contracts.js';
 import { eventFiles } from './events.js';
+import { gatewayFiles } from './gateway.js';
 import { kongFiles } from './kong.js';
 import { openApiFile } from './openapi-file.js';
 import { runtimeFiles } from './runtime.js';
@@ -36,6 +37,7 @@ export const GENERATORS: readonly Generator[] = [
   { name: 'openapi', files: perService(openApiFile) },
   { name: 'service-definition', files: perService(serviceDefinitionFiles) },
   { name: 'clients', files: perService(clientFiles) },
+  { name: 'gateway', files: gatewayFiles },
   { name: 'system', files: systemFiles },
   { name: 'kong', files: kongFiles },
 ];

@@ -1,4 +1,5 @@
 /** The npm-workspaces root: package.json, tsconfig files, .gitignore, .env.example, README. */
+import { upstreamPrefix } from '../../checks/routes.js';
 import { camelCase, pascalCase } from '../../model/names.js';
 import type { SystemModel } from '../../model/types.js';
 import { render } from '../../render/templates.js';
@@ -10,6 +11,9 @@ import { deps, OVERRIDES } from '../versions.js';
 import { defaultDatabaseUrl } from '../databases.js';
 import { RUNTIME_PACKAGE_DIR, typeScriptProjects, workspacePackages } from '../workspaces.js';
 import { uniqueHandlers } from './events.js';
+
+/** Where `rateLimitStore: redis` counts when `GATEWAY_REDIS_URL` says nothing else (the runtime's default). */
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379/0';
 
 /** Where services find the Consul agent when `CONSUL_URL` says nothing else. */
 export const DEFAULT_CONSUL_URL = 'http://127.0.0.1:8500';
@@ -54,6 +58,48 @@ function eventsView(model: SystemModel) {
   return { exchange: model.broker.exchange, services, queues, firstQueue: queues[0], topology };
 }
 
+/** What the .env.example and README say about the gateway. */
+function gatewayView(model: SystemModel) {
+  const { gateway } = model;
+  return {
+    port: gateway.port,
+    secretEnv: gateway.jwt?.secretEnv,
+    jwksUrl: gateway.jwt?.jwksUrl,
+    issuer: gateway.jwt?.issuer,
+    audience: gateway.jwt?.audience,
+    redis: gateway.rateLimitStore === 'redis',
+    redisUrl: DEFAULT_REDIS_URL,
+    routes: gateway.routes.map((r) => ({
+      path: r.path,
+      to: r.service ?? r.upstream,
+      legacy: r.upstream !== undefined,
+      strip: r.stripPath ? 'yes' : 'no',
+      upstreamPath: r.upstreamPath,
+      methods: r.methods.length > 0 ? r.methods.join(', ') : 'all',
+      auth: r.auth,
+      rateLimit: r.rateLimit ? Object.entries(r.rateLimit).map(([w, n]) => `${n}/${w}`).join(', ') : '—',
+      timeout: `${r.timeoutMs} ms`,
+    })),
+    open: gatewayExample(model, 'none'),
+    guarded: gatewayExample(model, 'jwt'),
+  };
+}
+
+/** A GET through the gateway that reaches an operation through a route with `auth`, for the README. */
+function gatewayExample(model: SystemModel, auth: 'jwt' | 'none'): string | undefined {
+  for (const route of model.gateway.routes.filter((r) => r.auth === auth)) {
+    const service = model.services.find((s) => s.name === route.service);
+    if (!service || (route.methods.length > 0 && !route.methods.includes('GET'))) continue;
+    const prefix = upstreamPrefix(route).replace(/\/$/, '');
+    for (const op of service.operations) {
+      const path = op.path.replace(/\{[^}]+\}/g, '1');
+      if (op.method !== 'GET' || (path !== prefix && !path.startsWith(`${prefix}/`))) continue;
+      return `${route.path.replace(/\/$/, '')}${path.slice(prefix.length)}` || '/';
+    }
+  }
+  return undefined;
+}
+
 export function workspaceFiles(ctx: GenerateContext): PlannedFile[] {
   const { model, specPath } = ctx;
   const header = `${HEADER_TEXT}. Source: ${specPath}.`;
@@ -91,13 +137,14 @@ export function workspaceFiles(ctx: GenerateContext): PlannedFile[] {
     exchange: events.exchange,
     queues: events.topology,
   };
+  const gateway = gatewayView(model);
   return [
     packageJsonFile('package.json', 'workspace:package-json', packageJson),
     ...(topology && events.queues.length > 0 ? [{ path: 'events.json', owner: 'generated' as const, key: 'workspace:events', content: jsonFile(topology) }] : []),
     { path: 'tsconfig.base.json', owner: 'generated', key: 'workspace:tsconfig-base', content: render('workspace/tsconfig.base.json', { header }) },
     { path: 'tsconfig.json', owner: 'generated', key: 'workspace:tsconfig', content: render('workspace/tsconfig.json', { header, projects: typeScriptProjects(model) }) },
     { path: '.gitignore', owner: 'generated', key: 'workspace:gitignore', content: render('workspace/gitignore', { header }) },
-    { path: '.env.example', owner: 'generated', key: 'workspace:env-example', content: render('workspace/env.example', { header, services, databases, consul, consulUrl: DEFAULT_CONSUL_URL, events }) },
+    { path: '.env.example', owner: 'generated', key: 'workspace:env-example', content: render('workspace/env.example', { header, services, databases, consul, consulUrl: DEFAULT_CONSUL_URL, events, gateway }) },
     {
       path: 'README.md',
       owner: 'generated',
@@ -115,6 +162,7 @@ export function workspaceFiles(ctx: GenerateContext): PlannedFile[] {
         firstService: model.services[0]?.name ?? '<name>',
         example: readmeExample(model),
         kong: model.gateway.kind === 'kong',
+        gateway,
       }),
     },
   ];
