@@ -65,10 +65,15 @@ export interface ServiceProcess {
 }
 
 /** Starts `node dist/main.js` of a built service and waits until it listens. */
-export async function startServiceProcess(systemDir: string, service: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
+export function startServiceProcess(systemDir: string, service: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
+  return startPackageProcess(join(systemDir, 'services', service), service, env);
+}
+
+/** Starts `node dist/main.js` of a built workspace package (a service, the gateway) and waits until it listens. */
+export async function startPackageProcess(packageDir: string, service: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['dist/main.js'], {
-    cwd: join(systemDir, 'services', service),
+    cwd: packageDir,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
