@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { GatewayRoute, ServiceRoute, UpstreamRoute } from '../src/gateway/index.js';
 
 export interface Echoed {
   readonly method: string;
@@ -95,4 +96,13 @@ export async function echoUpstream(): Promise<Upstream> {
         server.close(() => resolve());
       }),
   };
+}
+
+type RouteOptions = Partial<Omit<ServiceRoute, 'service' | 'upstream'>> & { readonly path: string };
+
+/** A route with the tests' defaults: stripped, no auth, a 2 s timeout. */
+export function route<const S extends string>(r: RouteOptions & { readonly service: S }): ServiceRoute<S>;
+export function route(r: RouteOptions & { readonly upstream: string }): UpstreamRoute;
+export function route(r: RouteOptions & ({ readonly service: string } | { readonly upstream: string })): GatewayRoute {
+  return { stripPath: true, upstreamPath: '/', auth: 'none', timeoutMs: 2_000, ...r } as GatewayRoute;
 }

@@ -12,12 +12,9 @@ import { join } from 'node:path';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, json, recordingServer, type TestServer } from '../../tests/helpers/service-process.js';
-import { defineGateway, type GatewayRoute, type RunningGateway } from '../src/gateway/index.js';
+import { defineGateway, type RunningGateway } from '../src/gateway/index.js';
 import { captureLogger } from './helpers.js';
-import { echoUpstream, type Echoed, type Upstream } from './gateway-helpers.js';
-
-const route = (r: Partial<GatewayRoute> & Pick<GatewayRoute, 'path'> & ({ service: 'echo' } | { upstream: string })): GatewayRoute =>
-  ({ stripPath: true, upstreamPath: '/', auth: 'none', timeoutMs: 2_000, ...r }) as GatewayRoute;
+import { echoUpstream, route, type Echoed, type Upstream } from './gateway-helpers.js';
 
 describe('tokens signed with keys from a JWKS URL', () => {
   let echo: Upstream;

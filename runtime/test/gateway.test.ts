@@ -9,10 +9,10 @@ import { createServer } from 'node:net';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../tests/helpers/service-process.js';
-import { defineGateway, type GatewayRoute, type RunningGateway } from '../src/gateway/index.js';
-import { StartError } from '../src/index.js';
+import { defineGateway, type RunningGateway } from '../src/gateway/index.js';
+import { defineService, defineSystem, reportSystem, StartError } from '../src/index.js';
 import { captureLogger } from './helpers.js';
-import { echoUpstream, MB, type Echoed, type Upstream } from './gateway-helpers.js';
+import { echoUpstream, MB, route, type Echoed, type Upstream } from './gateway-helpers.js';
 
 const SECRET = 'a-test-secret-that-is-long-enough-for-hs256';
 const key = new TextEncoder().encode(SECRET);
@@ -26,9 +26,6 @@ async function token(claims: { sub?: string; iss?: string; aud?: string; exp?: n
   if (claims.nbf !== undefined) jwt.setNotBefore(claims.nbf);
   return jwt.sign(secret);
 }
-
-const route = (r: Partial<GatewayRoute> & Pick<GatewayRoute, 'path'> & ({ service: 'echo' | 'gone' } | { upstream: string })): GatewayRoute =>
-  ({ stripPath: true, upstreamPath: '/', auth: 'none', timeoutMs: 2_000, ...r }) as GatewayRoute;
 
 describe('the Node gateway', () => {
   let echo: Upstream;
@@ -443,6 +440,47 @@ describe('starting the gateway', () => {
     } finally {
       await running.stop();
       await echo.close();
+    }
+  });
+});
+
+describe('the gateway in a system', () => {
+  it('runs in one process beside the services, finding each at the port it was given (<SERVICE>_PORT)', async () => {
+    class Hello {
+      async hello(): Promise<{ status: 200; body: { text: string } }> {
+        return { status: 200, body: { text: 'hello' } };
+      }
+    }
+    const hello = defineService({
+      name: 'hello',
+      port: 1,
+      discovery: 'dns',
+      components: [],
+      routes: [{ operation: 'hello', method: 'GET', url: '/hello', schema: {} }],
+      resources: {},
+      clients: () => ({}),
+      handlers: { operations: () => new Hello() },
+    });
+    const gateway = defineGateway({
+      system: 'one',
+      port: 1,
+      discovery: 'dns',
+      services: { hello: 1 },
+      rateLimitStore: 'memory',
+      routes: [route({ path: '/api', service: 'hello' })],
+    });
+    const [helloPort, gatewayPort] = [await freePort(), await freePort()];
+    const running = await defineSystem({ name: 'one', services: [hello], gateway }).run({
+      env: { HELLO_PORT: String(helloPort), GATEWAY_PORT: String(gatewayPort) },
+      logger: () => captureLogger().logger,
+    });
+    try {
+      expect(running.gateway?.url).toBe(`http://127.0.0.1:${gatewayPort}`);
+      expect(await (await fetch(`${running.gateway!.url}/api/hello`)).json()).toEqual({ text: 'hello' });
+      const [report] = await reportSystem(running, captureLogger().logger);
+      expect(report).toEqual({ name: 'gateway', url: `http://127.0.0.1:${gatewayPort}`, resources: [{ name: 'hello', what: `http://127.0.0.1:${helloPort}`, up: true }] });
+    } finally {
+      await running.stop();
     }
   });
 });

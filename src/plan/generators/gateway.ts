@@ -65,6 +65,8 @@ export function gatewayFiles(ctx: GenerateContext): PlannedFile[] {
     private: true,
     type: 'module',
     main: 'dist/main.js',
+    // What the system package (every service and the gateway in one process) imports.
+    exports: { './gateway': { types: './dist/generated/gateway.d.ts', default: './dist/generated/gateway.js' } },
     scripts: { build: 'tsc -b', start: 'node dist/main.js', ...(token ? { token: 'node dist/generated/token.js' } : {}) },
     dependencies: gatewayDependencies(model.gateway),
   };
