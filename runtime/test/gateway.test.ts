@@ -235,6 +235,14 @@ describe('the Node gateway', () => {
       await refused(`Bearer ${t}`, message);
     });
 
+    it('remembers a verified token only until it expires', async () => {
+      const t = await token({ sub: 'brief', exp: Math.floor(Date.now() / 1000) + 2 });
+      expect((await call(`Bearer ${t}`)).status).toBe(200);
+      expect((await call(`Bearer ${t}`)).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 2_100 - (Date.now() % 1000)));
+      await refused(`Bearer ${t}`, /expired/);
+    });
+
     it('refuses an HS512 token signed with the right secret (the algorithm is pinned)', async () => {
       const t = await new SignJWT({ sub: 'x' }).setProtectedHeader({ alg: 'HS512' }).setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime('10m').sign(new TextEncoder().encode(SECRET.repeat(2)));
       await refused(`Bearer ${t}`, /algorithm is not accepted/);

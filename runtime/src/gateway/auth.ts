@@ -69,6 +69,32 @@ function reasonOf(err: unknown): AuthFailure {
   return new AuthFailure('the signing keys cannot be fetched right now', 'invalid_token', 503);
 }
 
+/** How many verified tokens are remembered, and for how long at most (a JWKS key may be withdrawn). */
+const VERIFIED_MAX = 10_000;
+const VERIFIED_TTL_MS = 60_000;
+
+/**
+ * Tokens that verified, until their `exp` (at most a minute): a client sends the same token with
+ * every request, and checking a signature costs more than forwarding the request. The key is
+ * the whole token, signature included, so only that exact token is let through again.
+ */
+class VerifiedTokens {
+  private readonly entries = new Map<string, { payload: JWTPayload; until: number }>();
+
+  get(token: string): JWTPayload | undefined {
+    const hit = this.entries.get(token);
+    if (hit === undefined) return undefined;
+    if (Date.now() < hit.until) return hit.payload;
+    this.entries.delete(token);
+    return undefined;
+  }
+
+  set(token: string, payload: JWTPayload): void {
+    if (this.entries.size >= VERIFIED_MAX) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(token, { payload, until: Math.min(Date.now() + VERIFIED_TTL_MS, (payload.exp ?? 0) * 1000) });
+  }
+}
+
 /** The token of an `Authorization: Bearer <token>` header. */
 function bearerToken(authorization: string | undefined): string {
   if (authorization === undefined || authorization === '') throw new AuthFailure('this route needs a bearer token (Authorization: Bearer <JWT>)', undefined);
@@ -92,15 +118,21 @@ export function authenticator(settings: JwtSettings, env: NodeJS.ProcessEnv, nee
     const keys = createRemoteJWKSet(new URL(settings.jwksUrl));
     verify = (token) => jwtVerify(token, keys, { ...claims, algorithms: JWKS_ALGORITHMS });
   } else if (settings.secretEnv !== undefined) {
-    const secret = hmacSecret(settings, env, needs);
-    verify = (token) => jwtVerify(token, secret, { ...claims, algorithms: HMAC_ALGORITHMS });
+    // Imported once: jose would import a raw secret again for every token.
+    const key = crypto.subtle.importKey('raw', hmacSecret(settings, env, needs), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+    verify = async (token) => jwtVerify(token, await key, { ...claims, algorithms: HMAC_ALGORITHMS });
   } else {
     throw new StartError('gateway cannot start: gateway.auth.jwt names neither secretEnv nor jwksUrl');
   }
+  const verified = new VerifiedTokens();
   return async (authorization) => {
     const token = bearerToken(authorization);
+    const known = verified.get(token);
+    if (known) return known;
     try {
-      return (await verify(token)).payload;
+      const { payload } = await verify(token);
+      verified.set(token, payload);
+      return payload;
     } catch (err) {
       throw reasonOf(err);
     }
