@@ -10,53 +10,18 @@
 // alike; each number is the median of BENCH_ROUNDS (5) runs. Run `npm run build` first; the
 // system's dependencies are installed once under .e2e/installs/ (scripts/shared-install.js).
 // Exit code 1 when the target is missed.
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import { SignJWT } from 'jose';
-import { linkInstall } from '../scripts/shared-install.js';
+import { buildBenchSystem, median, requestsPerSecond, root, startServer } from './lib.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const seconds = Number(process.env.BENCH_SECONDS ?? 2);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const sequential = Number(process.env.BENCH_REQUESTS ?? 2000);
 const SECRET = 'bench-secret-long-enough-for-hs256-0123456789';
 const TARGET = 0.3;
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function start(label, cwd, env, script = 'dist/main.js') {
-  const port = await freePort();
-  const child = spawn(process.execPath, [script], {
-    cwd,
-    env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'production', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let err = '';
-  child.stderr.on('data', (d) => (err += d));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try {
-      await fetch(`${url}/health`);
-      break;
-    } catch {
-      if (i > 400 || child.exitCode !== null) throw new Error(`${label} did not start:\n${err}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-  return { url, stop: () => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM'))) };
-}
 
 /** `count` requests one after another on one kept-alive connection; each one's time in µs. */
 async function timeSequential(url, headers, count) {
@@ -79,27 +44,15 @@ async function timeSequential(url, headers, count) {
   return times;
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 
-async function throughput(url, headers) {
-  const result = await autocannon({ url, headers, connections, duration: seconds });
-  const bad = result.non2xx + result.errors + result.timeouts;
-  if (bad > 0) throw new Error(`${url}: ${bad} failed requests of ${result.requests.total}`);
-  return result.requests.average;
-}
+const throughput = (url, headers) => requestsPerSecond({ url, headers, connections, duration: seconds });
 
-mkdirSync(join(root, '.e2e'), { recursive: true });
-const work = mkdtempSync(join(root, '.e2e', 'bench-gateway-'));
+const work = buildBenchSystem('gateway');
 try {
-  execFileSync(process.execPath, [join(root, 'bin', 'microgen.js'), 'generate', join(root, 'bench', 'gateway', 'spec.yaml'), '--out', work], { stdio: 'pipe' });
-  writeFileSync(join(work, 'services', 'items', 'src', 'handlers', 'operations.ts'), readFileSync(join(root, 'bench', 'gateway', 'handler.ts.txt')));
-  linkInstall(work, { onInstall: () => console.error('installing the generated system’s dependencies (once)…') });
-  execFileSync(process.execPath, [join(work, 'node_modules', 'typescript', 'bin', 'tsc'), '-b'], { cwd: work, stdio: 'inherit' });
-
-  const service = await start('items', join(work, 'services', 'items'), {});
-  const gateway = await start('gateway', join(work, 'gateway'), { ITEMS_SERVICE_URL: service.url, BENCH_JWT_SECRET: SECRET });
-  const bare = await start('bare proxy', root, { TARGET_URL: service.url }, join('bench', 'gateway', 'bare-proxy.mjs'));
+  const service = await startServer('items', join(work, 'services', 'items'), 'dist/main.js');
+  const gateway = await startServer('gateway', join(work, 'gateway'), 'dist/main.js', { ITEMS_SERVICE_URL: service.url, BENCH_JWT_SECRET: SECRET });
+  const bare = await startServer('bare proxy', root, join('bench', 'gateway', 'bare-proxy.mjs'), { TARGET_URL: service.url });
   const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('bench').setExpirationTime('1h').sign(new TextEncoder().encode(SECRET));
   const cases = [
     { label: 'GET /items/{id}', path: '/items/3', prefix: '/api', headers: {} },

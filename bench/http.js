@@ -6,48 +6,19 @@
 // .e2e/installs/ (scripts/shared-install.js, shared with the end-to-end tests).
 // Settings: BENCH_SECONDS per run (2), BENCH_ROUNDS runs per server (10), BENCH_CONNECTIONS (20),
 // LOG_LEVEL (warn: no per-request log lines on either side). Exit code 1 below the target.
-import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
-import { linkInstall } from '../scripts/shared-install.js';
+import { buildBenchSystem, median, requestsPerSecond, root, startServer } from './lib.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const seconds = Number(process.env.BENCH_SECONDS ?? 2);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
 const logLevel = process.env.LOG_LEVEL ?? 'warn';
 
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+const start = (label, cwd, script) => startServer(label, cwd, script, { LOG_LEVEL: logLevel });
 
-async function start(label, cwd, script) {
-  const port = await freePort();
-  const child = spawn(process.execPath, [script], { cwd, env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: logLevel, NODE_ENV: 'production' }, stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  child.stderr.on('data', (d) => (err += d));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try {
-      await fetch(`${url}/shelves/1/items`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"x","price":1}' });
-      break;
-    } catch {
-      if (i > 200 || child.exitCode !== null) throw new Error(`${label} did not start:\n${err}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-  return { url, stop: () => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM'))) };
-}
-
-async function measure(url, duration) {
-  const result = await autocannon({
+const measure = (url, duration) =>
+  requestsPerSecond({
     url: `${url}/shelves/3/items`,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -55,19 +26,10 @@ async function measure(url, duration) {
     connections,
     duration,
   });
-  const bad = result.non2xx + result.errors + result.timeouts;
-  if (bad > 0) throw new Error(`${url}: ${bad} failed requests of ${result.requests.total}`);
-  return result.requests.average;
-}
 
 // Generate, write the handler, build.
-mkdirSync(join(root, '.e2e'), { recursive: true });
-const work = mkdtempSync(join(root, '.e2e', 'bench-http-'));
+const work = buildBenchSystem('http');
 try {
-  execFileSync(process.execPath, [join(root, 'bin', 'microgen.js'), 'generate', join(root, 'bench', 'http', 'spec.yaml'), '--out', work], { stdio: 'pipe' });
-  writeFileSync(join(work, 'services', 'items', 'src', 'handlers', 'operations.ts'), readFileSync(join(root, 'bench', 'http', 'handler.ts.txt')));
-  linkInstall(work, { onInstall: () => console.error('installing the generated system’s dependencies (once)…') });
-  execFileSync(process.execPath, [join(work, 'node_modules', 'typescript', 'bin', 'tsc'), '-b'], { cwd: work, stdio: 'inherit' });
   copyFileSync(join(root, 'bench', 'http', 'hand-written.mjs'), join(work, 'services', 'items', 'hand-written.mjs'));
 
   const service = join(work, 'services', 'items');
@@ -82,7 +44,6 @@ try {
     for (const s of round % 2 === 0 ? servers : [...servers].reverse()) s.runs.push(await measure(s.server.url, seconds));
   }
   await Promise.all(servers.map((s) => s.server.stop()));
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const [hand, generated] = servers.map((s) => median(s.runs));
   const ratio = generated / hand;
   console.log(`POST /shelves/{shelf}/items with params, body and response schemas; ${connections} connections; ${rounds} alternating runs of ${seconds}s each; LOG_LEVEL=${logLevel}`);
