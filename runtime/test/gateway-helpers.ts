@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { GatewayRoute, ServiceRoute, UpstreamRoute } from '../src/gateway/index.js';
+import type { GatewayDefinition, GatewayRoute, ServiceRoute, UpstreamRoute } from '../src/gateway/index.js';
 
 export interface Echoed {
   readonly method: string;
@@ -106,3 +106,14 @@ export function route(r: RouteOptions & { readonly upstream: string }): Upstream
 export function route(r: RouteOptions & ({ readonly service: string } | { readonly upstream: string })): GatewayRoute {
   return { stripPath: true, upstreamPath: '/', auth: 'none', timeoutMs: 2_000, ...r } as GatewayRoute;
 }
+
+/** A gateway definition with the tests' defaults (port 0, dns, memory counts), one echo service, no routes. */
+export const definition = (settings: Partial<GatewayDefinition>): GatewayDefinition => ({
+  system: 'tests',
+  port: 0,
+  discovery: 'dns',
+  services: { echo: 1 },
+  rateLimitStore: 'memory',
+  routes: [],
+  ...settings,
+});

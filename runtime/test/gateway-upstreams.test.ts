@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, json, recordingServer, type TestServer } from '../../tests/helpers/service-process.js';
 import { defineGateway, type RunningGateway } from '../src/gateway/index.js';
 import { captureLogger } from './helpers.js';
-import { echoUpstream, route, type Echoed, type Upstream } from './gateway-helpers.js';
+import { definition, echoUpstream, route, type Echoed, type Upstream } from './gateway-helpers.js';
 
 describe('tokens signed with keys from a JWKS URL', () => {
   let echo: Upstream;
@@ -27,15 +27,9 @@ describe('tokens signed with keys from a JWKS URL', () => {
     rsa = await generateKeyPair('RS256', { extractable: true });
     const jwk = { ...(await exportJWK(rsa.publicKey)), kid: 'key-1', alg: 'RS256', use: 'sig' };
     idp = await recordingServer((req, res) => (req.url === '/.well-known/jwks.json' ? json(res, 200, { keys: [jwk] }) : json(res, 404)));
-    gateway = await defineGateway({
-      system: 'tests',
-      port: 0,
-      discovery: 'dns',
-      services: { echo: 1 },
-      jwt: { jwksUrl: `${idp.url}/.well-known/jwks.json`, issuer: 'https://idp.example.com' },
-      rateLimitStore: 'memory',
-      routes: [route({ path: '/api', service: 'echo', auth: 'jwt' })],
-    }).run({ env: { ECHO_SERVICE_URL: echo.url }, logger: captureLogger().logger });
+    gateway = await defineGateway(
+      definition({ jwt: { jwksUrl: `${idp.url}/.well-known/jwks.json`, issuer: 'https://idp.example.com' }, routes: [route({ path: '/api', service: 'echo', auth: 'jwt' })] }),
+    ).run({ env: { ECHO_SERVICE_URL: echo.url }, logger: captureLogger().logger });
   });
 
   afterAll(async () => {
@@ -67,15 +61,9 @@ describe('tokens signed with keys from a JWKS URL', () => {
 
   it('answers 503, not 401, when the keys cannot be fetched', async () => {
     const down = await freePort();
-    const running = await defineGateway({
-      system: 'tests',
-      port: 0,
-      discovery: 'dns',
-      services: { echo: 1 },
-      jwt: { jwksUrl: `http://127.0.0.1:${down}/jwks.json` },
-      rateLimitStore: 'memory',
-      routes: [route({ path: '/api', service: 'echo', auth: 'jwt' })],
-    }).run({ env: { ECHO_SERVICE_URL: echo.url }, logger: captureLogger().logger });
+    const running = await defineGateway(
+      definition({ jwt: { jwksUrl: `http://127.0.0.1:${down}/jwks.json` }, routes: [route({ path: '/api', service: 'echo', auth: 'jwt' })] }),
+    ).run({ env: { ECHO_SERVICE_URL: echo.url }, logger: captureLogger().logger });
     try {
       const res = await fetch(`${running.url}/api/x`, { headers: { authorization: `Bearer ${await signed('RS256', 'key-1', rsa.privateKey)}` } });
       expect(res.status).toBe(503);
@@ -92,14 +80,7 @@ describe('services found in Consul', () => {
     const consul = await recordingServer((req, res) =>
       req.url.startsWith('/v1/health/service/echo') ? json(res, 200, [{ Service: { Address: '127.0.0.1', Port: echo.port } }]) : json(res, 404),
     );
-    const gateway = await defineGateway({
-      system: 'tests',
-      port: 0,
-      discovery: 'consul',
-      services: { echo: 1 },
-      rateLimitStore: 'memory',
-      routes: [route({ path: '/e', service: 'echo' })],
-    }).run({ env: { CONSUL_URL: consul.url }, logger: captureLogger().logger });
+    const gateway = await defineGateway(definition({ discovery: 'consul', routes: [route({ path: '/e', service: 'echo' })] })).run({ env: { CONSUL_URL: consul.url }, logger: captureLogger().logger });
     try {
       const res = await fetch(`${gateway.url}/e/x`);
       expect(((await res.json()) as Echoed).url).toBe('/x');
@@ -125,14 +106,7 @@ describe('an https legacy system', () => {
     const server = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => res.end('secret'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const legacy = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const gateway = await defineGateway({
-      system: 'tests',
-      port: 0,
-      discovery: 'dns',
-      services: {},
-      rateLimitStore: 'memory',
-      routes: [route({ path: '/old', upstream: legacy })],
-    }).run({ env: {}, logger: captureLogger().logger });
+    const gateway = await defineGateway(definition({ services: {}, routes: [route({ path: '/old', upstream: legacy })] })).run({ env: {}, logger: captureLogger().logger });
     try {
       const res = await fetch(`${gateway.url}/old/x`);
       expect(res.status).toBe(502);

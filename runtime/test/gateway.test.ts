@@ -12,7 +12,7 @@ import { freePort } from '../../tests/helpers/service-process.js';
 import { defineGateway, type RunningGateway } from '../src/gateway/index.js';
 import { defineService, defineSystem, reportSystem, StartError } from '../src/index.js';
 import { captureLogger } from './helpers.js';
-import { echoUpstream, MB, route, type Echoed, type Upstream } from './gateway-helpers.js';
+import { definition, echoUpstream, MB, route, type Echoed, type Upstream } from './gateway-helpers.js';
 
 const SECRET = 'a-test-secret-that-is-long-enough-for-hs256';
 const key = new TextEncoder().encode(SECRET);
@@ -400,7 +400,7 @@ describe('the Node gateway', () => {
 });
 
 describe('starting the gateway', () => {
-  const base = { system: 'tests', port: 0, discovery: 'dns' as const, services: { echo: 1 }, rateLimitStore: 'memory' as const };
+  const base = definition({});
   const guarded = [route({ path: '/a', service: 'echo', auth: 'jwt' }), route({ path: '/b', service: 'echo', auth: 'jwt' })];
   const silent = captureLogger().logger;
 
@@ -469,14 +469,7 @@ describe('the gateway in a system', () => {
       clients: () => ({}),
       handlers: { operations: () => new Hello() },
     });
-    const gateway = defineGateway({
-      system: 'one',
-      port: 1,
-      discovery: 'dns',
-      services: { hello: 1 },
-      rateLimitStore: 'memory',
-      routes: [route({ path: '/api', service: 'hello' })],
-    });
+    const gateway = defineGateway(definition({ system: 'one', port: 1, services: { hello: 1 }, routes: [route({ path: '/api', service: 'hello' })] }));
     const [helloPort, gatewayPort] = [await freePort(), await freePort()];
     const running = await defineSystem({ name: 'one', services: [hello], gateway }).run({
       env: { HELLO_PORT: String(helloPort), GATEWAY_PORT: String(gatewayPort) },

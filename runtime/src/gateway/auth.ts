@@ -40,7 +40,7 @@ export class AuthFailure extends Error {
 export type Authenticator = (authorization: string | undefined) => Promise<JWTPayload>;
 
 /** The HS256 secret from the environment, or an error saying what is missing (`needs`: who needs it, with its verb). */
-export function hmacSecret(settings: JwtSettings, env: NodeJS.ProcessEnv, needs: string): Uint8Array {
+export function hmacSecret(settings: JwtSettings, env: NodeJS.ProcessEnv, needs: string): Uint8Array<ArrayBuffer> {
   const name = settings.secretEnv!;
   const value = env[name];
   if (value === undefined || value === '') throw new StartError(`${name} is not set, and ${needs} a JWT secret (gateway.auth.jwt.secretEnv)`);
