@@ -54,12 +54,14 @@ describe.each(['shop', 'minimal'])('generated tree of examples/%s', (example) =>
 });
 
 /**
- * Specs whose point is one output family (gateway/kong.yml of a hostile spec and of the strangler
- * fig): only the files under `only` are kept as goldens.
+ * Specs whose point is one output family (the gateway's kong.yml and Node route table, of a hostile
+ * spec and of the strangler fig): only the files under `only` are kept as goldens.
  */
 describe.each([
   { name: 'hostile-gateway', spec: 'tests/fixtures/hostile-gateway/microgen.yaml', only: 'gateway/kong.yml' },
   { name: 'strangler', spec: 'tests/fixtures/rules/upstream-url/good.yaml', only: 'gateway/kong.yml' },
+  { name: 'hostile-gateway', spec: 'tests/fixtures/hostile-gateway/microgen.yaml', only: 'gateway/src/generated/gateway.ts' },
+  { name: 'strangler', spec: 'tests/fixtures/rules/upstream-url/good.yaml', only: 'gateway/src/generated/gateway.ts' },
 ])('$only of $spec', ({ name, spec, only }) => {
   it('matches the golden file', async () => {
     const out = mkdtempSync(join(tmpdir(), `golden-${name}-`));

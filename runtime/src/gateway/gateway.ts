@@ -101,7 +101,7 @@ function sendError(reply: FastifyReply<RouteGenericInterface, RawServerBase>, st
 }
 
 /** Connects the Redis that holds shared counts; loaded only when the spec asks for it. */
-async function openRedis(url: string, logger: Logger): Promise<{ redis: Redis; resource: Resource<Redis> }> {
+async function openRedis(url: string, logger: Logger): Promise<Resource<Redis>> {
   const { Redis } = await import('ioredis');
   const redis = new Redis(url, { lazyConnect: true, connectTimeout: 2_000, maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', () => undefined); // the store logs what matters (see rate-limit.ts)
@@ -126,7 +126,7 @@ async function openRedis(url: string, logger: Logger): Promise<{ redis: Redis; r
       }
     },
   };
-  return { redis, resource };
+  return resource;
 }
 
 /** Starts the gateway: builds every route, listens on `HOST`:`PORT`, and stops gracefully. */
@@ -153,17 +153,19 @@ export async function runGateway(def: GatewayDefinition, options: GatewayOptions
     loggerInstance: logger,
     genReqId: (req) => requestIdOf(req.headers),
     trustProxy,
-    frameworkErrors: (error, request, reply) => {
+    frameworkErrors: (error, _request, reply) => {
       sendError(reply, 400, error.message);
     },
   });
   // Bodies are streamed to the upstream untouched and unlimited: the upstream decides what it accepts.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (request, payload, done) => done(null, request.method === 'GET' || request.method === 'HEAD' ? undefined : payload));
-  const maxTimeout = Math.max(1_000, ...def.routes.map((r) => r.timeoutMs));
+  // Connecting gives up with the longest route timeout, at most undici's default of 10 s: a route's
+  // own timeout answers the client first anyway.
+  const connectTimeout = Math.min(10_000, Math.max(1_000, ...def.routes.map((r) => r.timeoutMs)));
   await app.register(fastifyReplyFrom, {
     // reply-from turns certificate checks off unless told otherwise.
-    undici: { connections: 128, pipelining: 1, connect: { timeout: maxTimeout, rejectUnauthorized: true } },
+    undici: { connections: 128, pipelining: 1, connect: { timeout: connectTimeout, rejectUnauthorized: true } },
     disableRequestLogging: true,
   });
   if (def.cors) {
@@ -174,7 +176,7 @@ export async function runGateway(def: GatewayDefinition, options: GatewayOptions
   const resources: Resource[] = [];
   let store: Resource<Redis> | undefined;
   if (def.rateLimitStore === 'redis' && def.routes.some((r) => r.rateLimit)) {
-    store = (await openRedis(setting('REDIS_URL') ?? DEFAULT_REDIS_URL, logger)).resource;
+    store = await openRedis(setting('REDIS_URL') ?? DEFAULT_REDIS_URL, logger);
   }
   const limiter = await rateLimiters(app, { ...(store ? { redis: store.client } : {}), prefix: `${def.system}:gateway:rate:`, logger });
 
@@ -308,6 +310,7 @@ export async function runGateway(def: GatewayDefinition, options: GatewayOptions
   try {
     boundPort = await listen(app, GATEWAY, host, port);
   } catch (err) {
+    await app.close();
     await store?.close();
     throw err;
   }
