@@ -13,7 +13,7 @@ import { join, relative, sep } from 'node:path';
 import type { Paint } from '../cli/paint.js';
 import type { SystemModel } from '../model/types.js';
 import { servicePath } from '../plan/paths.js';
-import { SYSTEM_PACKAGE_DIR } from '../plan/workspaces.js';
+import { GATEWAY_PACKAGE_DIR, SYSTEM_PACKAGE_DIR } from '../plan/workspaces.js';
 import { DevLogFormatter } from './logs.js';
 
 /** Where the embedded databases live, inside the output folder. */
@@ -49,9 +49,12 @@ export interface PartSummary {
 /** The units for a model: one system process, or one per service when a broker connects them. */
 export function unitsOf(model: SystemModel, separate: boolean): Unit[] {
   if (!separate) {
-    return [{ name: model.name, main: `${SYSTEM_PACKAGE_DIR}/dist/main.js`, sources: ['services', SYSTEM_PACKAGE_DIR], ready: 'system' }];
+    return [{ name: model.name, main: `${SYSTEM_PACKAGE_DIR}/dist/main.js`, sources: ['services', GATEWAY_PACKAGE_DIR, SYSTEM_PACKAGE_DIR], ready: 'system' }];
   }
-  return model.services.map((s) => ({ name: s.name, main: servicePath(s.name, 'dist/main.js'), sources: [servicePath(s.name)], ready: 'listening' }));
+  return [
+    ...model.services.map((s): Unit => ({ name: s.name, main: servicePath(s.name, 'dist/main.js'), sources: [servicePath(s.name)], ready: 'listening' })),
+    { name: GATEWAY_PACKAGE_DIR, main: `${GATEWAY_PACKAGE_DIR}/dist/main.js`, sources: [GATEWAY_PACKAGE_DIR], ready: 'listening' },
+  ];
 }
 
 class Child {
@@ -166,7 +169,8 @@ export class Supervisor {
   /** Starts every unit; resolves with the system's summary once all of them listen. */
   start(): Promise<PartSummary[] | undefined> {
     const units = unitsOf(this.model, this.options.separate);
-    const logs = new DevLogFormatter(this.options.output.paint, Math.max(...[this.model.name, ...this.model.services.map((s) => s.name)].map((n) => n.length)));
+    const names = [this.model.name, GATEWAY_PACKAGE_DIR, ...this.model.services.map((s) => s.name)];
+    const logs = new DevLogFormatter(this.options.output.paint, Math.max(...names.map((n) => n.length)));
     this.waitingFor = new Set(units.map((u) => u.name));
     const ready = new Promise<PartSummary[] | undefined>((resolve, reject) => (this.settle = { resolve, reject }));
     this.children = units.map(
@@ -209,7 +213,7 @@ export class Supervisor {
       this.timer = setTimeout(() => void this.flush(), DEBOUNCE_MS);
     };
     this.watchers.push(watch(specPath, () => onChange(specPath)));
-    for (const folder of ['services', SYSTEM_PACKAGE_DIR, 'gateway']) {
+    for (const folder of ['services', SYSTEM_PACKAGE_DIR, GATEWAY_PACKAGE_DIR]) {
       const dir = join(outDir, folder);
       if (!existsSync(dir)) continue;
       this.watchers.push(

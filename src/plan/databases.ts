@@ -39,7 +39,7 @@ export function databaseView(service: Service): DatabaseView | undefined {
   const url = defaultDatabaseUrl(service);
   switch (service.database) {
     case 'postgres':
-      return { module: 'postgres', factory: 'postgres', type: 'Postgres', doc: 'PostgreSQL: `await this.ctx.db.query(sql, values)`, `this.ctx.db.transaction(async (tx) => …)`.', url: url! };
+      return { module: 'postgres', factory: 'postgres', type: 'Postgres', doc: 'PostgreSQL: `await this.ctx.db.query(sql, values)`, and `transaction(async (tx) => …)`.', url: url! };
     case 'mongodb':
       return { module: 'mongodb', factory: 'mongodb', type: 'Db', doc: 'MongoDB (the database `DATABASE_URL` names): `this.ctx.db.collection(name)`.', url: url! };
     case 'redis':

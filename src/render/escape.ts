@@ -57,3 +57,17 @@ export function yamlString(value: string): string {
 export function markdownInline(value: string): string {
   return value.replace(/[\r\n]+/g, ' ').replace(/([\\`*_[\]<>|])/g, '\\$1');
 }
+
+/** Prose as `// ` comment lines of at most `width` columns (words are never split). */
+export function lineComment(value: string, width = 100, indent = ''): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of commentText(value).split(/\s+/).filter(Boolean)) {
+    if (line && indent.length + 3 + line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => `${indent}// ${l}`).join('\n');
+}

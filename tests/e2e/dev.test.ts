@@ -1,11 +1,11 @@
 /**
  * `microgen dev` on the shop, as a user runs it: the built CLI as a process in the folder that
  * holds the spec and the system. It generates, builds, runs every service in one process with an
- * embedded PostgreSQL per PostgreSQL service, prints one start-up summary, and on Ctrl-C (SIGINT)
+ * embedded PostgreSQL per PostgreSQL service and the gateway in front, prints one start-up summary, and on Ctrl-C (SIGINT)
  * stops everything and exits 0, leaving no process behind. Ports come from <SERVICE>_PORT, so
  * the test never collides with anything on the spec's ports.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -90,7 +90,7 @@ describe('microgen dev on the shop', () => {
     writeFileSync(join(dir, 'services/user/src/handlers/operations.ts'), USER_HANDLERS);
     writeFileSync(join(dir, 'services/notification/src/handlers/events.ts'), NOTIFICATION_HANDLERS);
     linkInstall(dir);
-    for (const s of ['user', 'product', 'order', 'inventory', 'payment', 'notification']) ports[s] = await freePort();
+    for (const s of ['gateway', 'user', 'product', 'order', 'inventory', 'payment', 'notification']) ports[s] = await freePort();
     const env = Object.fromEntries(Object.entries(ports).map(([s, p]) => [`${s.toUpperCase()}_PORT`, String(p)]));
     dev = startDev(dir, env);
     await waitFor(() => (dev.output().includes('shop is running') ? true : undefined), 240_000, `microgen dev to start:\n${dev.output()}`);
@@ -103,6 +103,8 @@ describe('microgen dev on the shop', () => {
   it('prints one summary: each service, its URL and what backs its database', () => {
     const out = dev.output();
     expect(out).toMatch(/✓ shop is running \(ready in [\d.]+ s\)\. Ctrl-C stops it\./);
+    expect(out).toContain('created .env from .env.example');
+    expect(out).toContain(`gateway        http://127.0.0.1:${ports.gateway}`);
     expect(out).toContain(`user           http://127.0.0.1:${ports.user}  embedded PostgreSQL in ${join(dir, '.microgen/dev/user')}`);
     expect(out).toMatch(/order {10}http:\/\/127\.0\.0\.1:\d+ {2}MongoDB at 127\.0\.0\.1:27017\/order — not reachable: start it, or set ORDER_DATABASE_URL/);
     expect(out).toContain('first run: creating the embedded PostgreSQL of user, inventory, payment in .microgen/dev/');
@@ -110,11 +112,19 @@ describe('microgen dev on the shop', () => {
     expect(out).toMatch(/^product +│ database connected$/m);
   });
 
-  it('serves a request that stores a row in the embedded PostgreSQL and publishes an event its subscriber receives', async () => {
-    const created = await fetch(`http://127.0.0.1:${ports.user}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Ada', email: 'ada@example.com' }) });
+  it('serves a request through the gateway that stores a row in the embedded PostgreSQL and publishes an event its subscriber receives', async () => {
+    // The token the generated `npm run token` prints, signed with the development secret in .env.
+    const token = execFileSync(process.execPath, ['gateway/dist/generated/token.js'], { cwd: dir, encoding: 'utf8' }).trim();
+    const anonymous = await fetch(`http://127.0.0.1:${ports.gateway}/api/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(anonymous.status).toBe(401);
+    const created = await fetch(`http://127.0.0.1:${ports.gateway}/api/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ name: 'Ada', email: 'ada@example.com' }),
+    });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: number };
-    const read = await fetch(`http://127.0.0.1:${ports.user}/users/${id}`);
+    const read = await fetch(`http://127.0.0.1:${ports.gateway}/api/users/${id}`, { headers: { authorization: `Bearer ${token}` } });
     expect(await read.json()).toEqual({ id, name: 'Ada', email: 'ada@example.com' });
     expect(existsSync(join(dir, '.microgen/dev/user/PG_VERSION'))).toBe(true);
     await waitFor(() => (dev.output().includes(`POST /users → 201`) ? true : undefined), 5_000, 'the request in the log');

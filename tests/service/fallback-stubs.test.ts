@@ -34,8 +34,8 @@ it('adds stubs for a new fallback next to the user code', async () => {
 
   const text = readFileSync(file, 'utf8');
   expect(text).toContain("name: 'mine'");
-  expect(text).toContain('override async flakyGetThing(request: Fb.FlakyGetThingCall, error: Fb.CallError): Promise<Fb.FlakyGetThingReply>');
-  expect(text).toContain('override async flakyMakeThing(request: Fb.FlakyMakeThingCall, error: Fb.CallError): Promise<Fb.FlakyMakeThingReply>');
+  expect(text).toContain('override async flakyGetThing(\n    request: Fb.FlakyGetThingCall,\n    error: Fb.CallError,\n  ): Promise<Fb.FlakyGetThingReply> {');
+  expect(text).toContain('override async flakyMakeThing(\n    request: Fb.FlakyMakeThingCall,\n    error: Fb.CallError,\n  ): Promise<Fb.FlakyMakeThingReply> {');
   const base = readFileSync(join(dir, 'services/front/src/generated/fallbacks.ts'), 'utf8');
   expect(base).toMatch(/abstract flakyGetThing\(/);
   expect(readFileSync(join(dir, 'services/front/src/generated/clients/flaky.ts'), 'utf8')).toContain('this.fallbacks().flakyMakeThing(request, error)');

@@ -152,7 +152,7 @@ describe('fallbacks', () => {
     const scaffold = shop.get('services/order/src/handlers/fallbacks.ts')!;
     expect(scaffold.owner).toBe('scaffold');
     expect(scaffold.stubs?.map((s) => s.key)).toEqual(['fallback:user:getUser']);
-    expect(scaffold.content).toContain('override async userGetUser(request: Fb.UserGetUserCall, error: Fb.CallError): Promise<Fb.UserGetUserReply>');
+    expect(scaffold.content).toContain('override async userGetUser(\n    request: Fb.UserGetUserCall,\n    error: Fb.CallError,\n  ): Promise<Fb.UserGetUserReply> {');
     expect(content(shop, 'services/order/src/generated/service.ts')).toContain('fallbacks: (ctx) => new Fallbacks(ctx)');
     expect(shop.has('services/user/src/handlers/fallbacks.ts')).toBe(false);
     expect(content(shop, 'services/user/src/generated/service.ts')).not.toContain('allbacks');

@@ -3,7 +3,7 @@
  * this machine with no Docker and no servers to install (src/dev/supervisor.ts); regenerate,
  * rebuild and restart on changes until Ctrl-C.
  */
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { lintFile } from '../../lint.js';
@@ -67,6 +67,12 @@ export async function runDev(io: Io, specArg: string | undefined, opts: DevOptio
   if (!model) return 1;
   if (!(await buildQuietly(io, outDir))) return 1;
   const separate = Boolean(process.env.BROKER_URL);
+  // A first run has no .env: the example's development values (the gateway's JWT secret, say)
+  // make the system start, and `npm run token` signs with the same secret. Never overwritten.
+  if (!existsSync(join(outDir, '.env')) && existsSync(join(outDir, '.env.example'))) {
+    copyFileSync(join(outDir, '.env.example'), join(outDir, '.env'));
+    io.out('created .env from .env.example (development values; .gitignore lists it)\n');
+  }
   const fresh = model.services.filter((s) => s.database === 'postgres' && !existsSync(join(outDir, DEV_DATA_DIR, s.name)));
   if (fresh.length > 0 && !separate) {
     io.out(`first run: creating the embedded PostgreSQL of ${fresh.map((s) => s.name).join(', ')} in ${DEV_DATA_DIR}/ (a few seconds each, once)\n`);

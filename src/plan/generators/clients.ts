@@ -10,7 +10,7 @@ import type { Call, NamedSchema, Operation, Service, SystemModel, TypeRef } from
 import { render } from '../../render/templates.js';
 import { objectType, schemaDeclaration, tsType, tsTypeName } from '../../render/ts-types.js';
 import type { GenerateContext } from '../context.js';
-import { tsLiteral } from '../../render/ts-literal.js';
+import { methodHead, tsLiteral } from '../../render/ts-literal.js';
 import { tsHeader } from '../header.js';
 import { serviceKey, servicePath } from '../paths.js';
 import type { MemberStub, PlannedFile } from '../tree.js';
@@ -112,7 +112,11 @@ function clientFile(ctx: GenerateContext, service: Service, rc: ResolvedCall): P
       failMax: call.breaker.failMax,
       resetTimeoutMs: call.breaker.resetTimeoutMs,
       declarations,
-      operationTable: tsLiteral(Object.fromEntries(operations.map((op) => [op.name, { name: op.name, method: op.method, path: op.path, statuses: replyStatuses(op) }]))),
+      operationTable: tsLiteral(
+        Object.fromEntries(operations.map((op) => [op.name, { name: op.name, method: op.method, path: op.path, statuses: replyStatuses(op) }])),
+        '',
+        'const OPERATIONS = ;'.length,
+      ),
       operations: views,
     }),
   };
@@ -125,7 +129,7 @@ const fallbackStub = (callee: Service, op: Operation): MemberStub => {
     key: `fallback:${callee.name}:${op.name}`,
     className: 'Fallbacks',
     memberName: name,
-    text: `  override async ${name}(request: Fb.${type}Call, error: Fb.CallError): Promise<Fb.${type}Reply> {\n    throw error;\n  }`,
+    text: `${methodHead(`override async ${name}`, [`request: Fb.${type}Call`, 'error: Fb.CallError'], `Promise<Fb.${type}Reply>`)}\n    throw error;\n  }`,
   };
 };
 

@@ -8,6 +8,7 @@ import { pascalCase } from '../../model/names.js';
 import { walkType } from '../../model/type-string.js';
 import type { NamedSchema, Operation, Service, SystemModel, TypeRef } from '../../model/types.js';
 import { render } from '../../render/templates.js';
+import { methodHead } from '../../render/ts-literal.js';
 import { objectType, schemaDeclaration, tsType, type RefNaming } from '../../render/ts-types.js';
 import type { GenerateContext } from '../context.js';
 import { tsHeader } from '../header.js';
@@ -64,7 +65,7 @@ const operationStub = (op: Operation): MemberStub => ({
   key: `operation:${op.name}`,
   className: 'Operations',
   memberName: op.name,
-  text: `  override async ${op.name}(request: Op.${operationTypeName(op)}Request): Promise<Op.${operationTypeName(op)}Reply> {\n    throw new NotImplemented('${op.name}');\n  }`,
+  text: `${methodHead(`override async ${op.name}`, [`request: Op.${operationTypeName(op)}Request`], `Promise<Op.${operationTypeName(op)}Reply>`)}\n    throw new NotImplemented('${op.name}');\n  }`,
 });
 
 /** types.ts, operations.ts and the user's handler class for operations. */

@@ -10,7 +10,7 @@ import type { JsonSchema } from '../../export/json-schema.js';
 import { pascalCase } from '../../model/names.js';
 import type { EventDef, Service, Subscription, SystemModel } from '../../model/types.js';
 import { render } from '../../render/templates.js';
-import { tsLiteral } from '../../render/ts-literal.js';
+import { methodHead, tsLiteral } from '../../render/ts-literal.js';
 import { objectType } from '../../render/ts-types.js';
 import type { GenerateContext } from '../context.js';
 import { tsHeader } from '../header.js';
@@ -79,7 +79,7 @@ const eventStub = (handler: { name: string; messageType: string }): MemberStub =
   key: `event:${handler.name}`,
   className: 'Events',
   memberName: handler.name,
-  text: `  override async ${handler.name}(message: Ev.${handler.messageType}): Promise<void> {\n    throw new NotImplemented('${handler.name}');\n  }`,
+  text: `${methodHead(`override async ${handler.name}`, [`message: Ev.${handler.messageType}`], 'Promise<void>')}\n    throw new NotImplemented('${handler.name}');\n  }`,
 });
 
 /** The JSON Schemas of a service's events: payloads by event name, and the shared schemas they refer to (`Name#`). */

@@ -4,6 +4,7 @@
  * user-owned entry point (main.ts).
  */
 import type { Service } from '../../model/types.js';
+import { lineComment } from '../../render/escape.js';
 import { render } from '../../render/templates.js';
 import { tsLiteral } from '../../render/ts-literal.js';
 import type { GenerateContext } from '../context.js';
@@ -15,6 +16,17 @@ import { routeSchemas } from './route-schemas.js';
 
 /** `/users/{id}` → `/users/:id` (Fastify's syntax). */
 export const fastifyPath = (path: string): string => path.replace(/\{([^}]+)\}/g, ':$1');
+
+/** The comment at the top of context.ts: what `this.ctx` holds for this service. */
+function contextSummary(service: Service): string {
+  const { features } = service;
+  const parts = ['the logger'];
+  if (features.database) parts.push('the database');
+  if (features.clients) parts.push(`the typed clients of the services ${service.name} calls`);
+  if (features.publishes) parts.push('`publish` for its events');
+  const list = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : parts[0];
+  return lineComment(`What your handler classes receive as \`this.ctx\`: ${list}. The runtime builds it once at start.`);
+}
 
 export function serviceDefinitionFiles(ctx: GenerateContext, service: Service): PlannedFile[] {
   const { model, specPath } = ctx;
@@ -36,8 +48,8 @@ export function serviceDefinitionFiles(ctx: GenerateContext, service: Service): 
     : undefined;
   const publish = features.publishes ? { exchange: model.broker.exchange, outbox: service.database === 'postgres' } : undefined;
   return [
-    file('src/generated/context.ts', 'context', render('service/context.ts', { header, service: service.name, database, clients: features.clients, publish })),
-    file('src/generated/schemas.ts', 'schemas', render('service/schemas.ts', { header, service: service.name, components: tsLiteral(schemas.components), routes: tsLiteral(routes) })),
+    file('src/generated/context.ts', 'context', render('service/context.ts', { header, summary: contextSummary(service), service: service.name, database, clients: features.clients, publish })),
+    file('src/generated/schemas.ts', 'schemas', render('service/schemas.ts', { header, service: service.name, components: tsLiteral(schemas.components, '', 'export const COMPONENTS: readonly object[] = ;'.length), routes: tsLiteral(routes, '', 'export const ROUTES: readonly RouteDef<OperationHandlers>[] = ;'.length) })),
     file(
       'src/generated/service.ts',
       'service',

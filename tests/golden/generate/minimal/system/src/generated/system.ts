@@ -4,9 +4,11 @@
 // event bus unless BROKER_URL names a broker. `microgen dev` runs it; with `deploy.mode: monolith`
 // it is what ships. The services and your handlers are the same as when they run apart.
 import { defineSystem } from '@microgen/runtime';
+import { gateway } from '@minimal/gateway/gateway';
 import { service as greeterService } from '@minimal/greeter/service';
 
 export const system = defineSystem({
   name: 'minimal',
   services: [greeterService],
+  gateway,
 });

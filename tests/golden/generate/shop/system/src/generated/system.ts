@@ -4,6 +4,7 @@
 // event bus unless BROKER_URL names a broker. `microgen dev` runs it; with `deploy.mode: monolith`
 // it is what ships. The services and your handlers are the same as when they run apart.
 import { defineSystem } from '@microgen/runtime';
+import { gateway } from '@shop/gateway/gateway';
 import { service as userService } from '@shop/user/service';
 import { service as productService } from '@shop/product/service';
 import { service as orderService } from '@shop/order/service';
@@ -13,5 +14,13 @@ import { service as notificationService } from '@shop/notification/service';
 
 export const system = defineSystem({
   name: 'shop',
-  services: [userService, productService, orderService, inventoryService, paymentService, notificationService],
+  services: [
+    userService,
+    productService,
+    orderService,
+    inventoryService,
+    paymentService,
+    notificationService,
+  ],
+  gateway,
 });

@@ -24,7 +24,11 @@ export const ROUTES: readonly RouteDef<OperationHandlers>[] = [
     schema: {
       body: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
       response: {
-        '201': { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] },
+        '201': {
+          type: 'object',
+          properties: { message: { type: 'string' } },
+          required: ['message'],
+        },
         '400': { $ref: 'Error#' },
       },
     },

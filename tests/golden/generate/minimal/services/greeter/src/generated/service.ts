@@ -17,7 +17,12 @@ export const service = defineService({
   routes: ROUTES,
   resources: {},
   clients: () => ({}),
-  events: { exchange: 'events', schemas: EVENT_SCHEMAS, publishes: PUBLISHES, subscriptions: SUBSCRIPTIONS },
+  events: {
+    exchange: 'events',
+    schemas: EVENT_SCHEMAS,
+    publishes: PUBLISHES,
+    subscriptions: SUBSCRIPTIONS,
+  },
   handlers: {
     operations: (ctx) => new Operations(ctx),
     events: (ctx) => new Events(ctx),

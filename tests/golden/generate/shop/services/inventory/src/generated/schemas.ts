@@ -30,7 +30,10 @@ export const ROUTES: readonly RouteDef<OperationHandlers>[] = [
     schema: {
       body: {
         type: 'object',
-        properties: { orderId: { type: 'string' }, items: { type: 'array', items: { $ref: 'Item#' } } },
+        properties: {
+          orderId: { type: 'string' },
+          items: { type: 'array', items: { $ref: 'Item#' } },
+        },
         required: ['orderId', 'items'],
       },
       response: { '400': { $ref: 'Error#' }, '409': { $ref: 'Error#' } },
@@ -41,7 +44,11 @@ export const ROUTES: readonly RouteDef<OperationHandlers>[] = [
     method: 'DELETE',
     url: '/reservations/:orderId',
     schema: {
-      params: { type: 'object', properties: { orderId: { type: 'string' } }, required: ['orderId'] },
+      params: {
+        type: 'object',
+        properties: { orderId: { type: 'string' } },
+        required: ['orderId'],
+      },
     },
   },
 ];

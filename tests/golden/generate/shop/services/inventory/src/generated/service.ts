@@ -18,7 +18,12 @@ export const service = defineService({
   routes: ROUTES,
   resources: { db: postgres('postgres://microgen:microgen@127.0.0.1:5432/inventory') },
   clients: () => ({}),
-  events: { exchange: 'events', schemas: EVENT_SCHEMAS, publishes: PUBLISHES, subscriptions: SUBSCRIPTIONS },
+  events: {
+    exchange: 'events',
+    schemas: EVENT_SCHEMAS,
+    publishes: PUBLISHES,
+    subscriptions: SUBSCRIPTIONS,
+  },
   handlers: {
     operations: (ctx) => new Operations(ctx),
     events: (ctx) => new Events(ctx),

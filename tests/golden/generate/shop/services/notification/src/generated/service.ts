@@ -17,7 +17,11 @@ export const service = defineService({
   routes: ROUTES,
   resources: {},
   clients: () => ({}),
-  events: { exchange: 'events', schemas: EVENT_SCHEMAS, subscriptions: SUBSCRIPTIONS },
+  events: {
+    exchange: 'events',
+    schemas: EVENT_SCHEMAS,
+    subscriptions: SUBSCRIPTIONS,
+  },
   handlers: {
     operations: (ctx) => new Operations(ctx),
     events: (ctx) => new Events(ctx),

@@ -105,7 +105,11 @@ export const SUBSCRIPTIONS: readonly Subscription<EventHandlers>[] = [
     events: {
       'payment.refunded': {
         version: 1,
-        schema: { type: 'object', properties: { orderId: { type: 'string' } }, required: ['orderId'] },
+        schema: {
+          type: 'object',
+          properties: { orderId: { type: 'string' } },
+          required: ['orderId'],
+        },
       },
     },
   },

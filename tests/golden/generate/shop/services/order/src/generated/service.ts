@@ -20,7 +20,12 @@ export const service = defineService({
   routes: ROUTES,
   resources: { db: mongodb('mongodb://127.0.0.1:27017/order') },
   clients: createClients,
-  events: { exchange: 'events', schemas: EVENT_SCHEMAS, publishes: PUBLISHES, subscriptions: SUBSCRIPTIONS },
+  events: {
+    exchange: 'events',
+    schemas: EVENT_SCHEMAS,
+    publishes: PUBLISHES,
+    subscriptions: SUBSCRIPTIONS,
+  },
   handlers: {
     operations: (ctx) => new Operations(ctx),
     events: (ctx) => new Events(ctx),

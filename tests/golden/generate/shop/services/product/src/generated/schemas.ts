@@ -38,8 +38,14 @@ export const ROUTES: readonly RouteDef<OperationHandlers>[] = [
     method: 'GET',
     url: '/products',
     schema: {
-      querystring: { type: 'object', properties: { limit: { type: 'integer' }, cursor: { type: 'string' } } },
-      response: { '200': { type: 'array', items: { $ref: 'Product#' } }, '400': { $ref: 'Error#' } },
+      querystring: {
+        type: 'object',
+        properties: { limit: { type: 'integer' }, cursor: { type: 'string' } },
+      },
+      response: {
+        '200': { type: 'array', items: { $ref: 'Product#' } },
+        '400': { $ref: 'Error#' },
+      },
     },
   },
 ];

@@ -17,7 +17,11 @@ export const service = defineService({
   routes: ROUTES,
   resources: { db: postgres('postgres://microgen:microgen@127.0.0.1:5432/user') },
   clients: () => ({}),
-  events: { exchange: 'events', schemas: EVENT_SCHEMAS, publishes: PUBLISHES },
+  events: {
+    exchange: 'events',
+    schemas: EVENT_SCHEMAS,
+    publishes: PUBLISHES,
+  },
   handlers: {
     operations: (ctx) => new Operations(ctx),
   },

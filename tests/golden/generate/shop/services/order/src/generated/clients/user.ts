@@ -20,14 +20,16 @@ export interface ErrorBody {
 }
 
 /** user's operations this client uses. */
-const OPERATIONS = { getUser: { name: 'getUser', method: 'GET', path: '/users/{id}', statuses: [200, 404] } };
+const OPERATIONS = {
+  getUser: { name: 'getUser', method: 'GET', path: '/users/{id}', statuses: [200, 404] },
+};
 
 /** What `getUser` sends. */
 export interface GetUserCall {
   params: {
     id: number;
   };
-  /** Sent as `x-request-id` (pass your handler's `request.requestId` to follow a request across services). */
+  /** Sent as `x-request-id`: pass your handler's `request.requestId` to follow a request. */
   requestId?: string;
 }
 
