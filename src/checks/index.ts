@@ -7,6 +7,7 @@ import { checkCallCycles } from './calls.js';
 import { checkUnusedEvents } from './events.js';
 import type { Check, Finding } from './finding.js';
 import { checkOperations, checkPathParams } from './operations.js';
+import { checkPatterns } from './patterns.js';
 import { checkPorts } from './ports.js';
 import { checkEventReferences, checkOperationReferences, checkSchemaReferences, checkServiceReferences } from './references.js';
 import { checkRouteConflicts, checkRouteReachability, checkUpstreamUrls } from './routes.js';
@@ -17,6 +18,7 @@ export const CHECKS: readonly Check[] = [
   checkOperationReferences,
   checkEventReferences,
   checkSchemaReferences,
+  checkPatterns,
   checkPorts,
   checkOperations,
   checkPathParams,

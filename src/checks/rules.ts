@@ -14,6 +14,7 @@ export const RULES: readonly RuleInfo[] = [
   { id: 'unknown-operation', severity: 'error', summary: 'A saga step or calls.operations names an operation the service lacks.' },
   { id: 'unknown-event', severity: 'error', summary: 'publishes, subscribes or a saga names an undeclared event; a * pattern matching none.' },
   { id: 'unknown-schema', severity: 'error', summary: 'A type names an undeclared schema.' },
+  { id: 'bad-pattern', severity: 'error', summary: 'A field pattern is not a valid regular expression, or can backtrack catastrophically.' },
   { id: 'duplicate-port', severity: 'error', summary: 'Two services, or a service and the gateway, share a port.' },
   { id: 'route-conflict', severity: 'error', summary: 'Two gateway routes claim the same path and method.' },
   { id: 'operation-conflict', severity: 'error', summary: 'Two operations of one service share method and path (GET /health is reserved).' },

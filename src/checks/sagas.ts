@@ -2,7 +2,8 @@
  * Saga rules. `saga-chain`: in a choreography every step must wait for an event that the
  * start or an earlier step emits, and every compensation for one a step emits or fails
  * with; otherwise the saga stalls. `saga-uncompensated`: a step can fail after earlier
- * steps changed state and nothing undoes them.
+ * steps changed state and nothing undoes them (a step whose operation only reads, GET, HEAD or
+ * OPTIONS, changes nothing).
  */
 import type { Saga, SystemModel } from '../model/types.js';
 import { error, warning, type Finding } from './finding.js';
@@ -28,11 +29,15 @@ function chain(saga: Choreography): Finding[] {
   return out;
 }
 
-function uncompensatedOrchestration(saga: Orchestration): Finding[] {
+/** Methods that do not change state (RFC 9110 "safe"): a step that only reads has nothing to undo. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function uncompensatedOrchestration(model: SystemModel, saga: Orchestration): Finding[] {
+  const methodOf = (service: string, operation: string) => model.services.find((s) => s.name === service)?.operations.find((o) => o.name === operation)?.method;
   // Every step but the last can be followed by a failure; the last one's failure has nothing after it to undo.
   return saga.steps
     .slice(0, -1)
-    .filter((st) => !st.compensation)
+    .filter((st) => !st.compensation && !SAFE_METHODS.has(methodOf(st.action.service, st.action.operation) ?? ''))
     .map((st) =>
       warning('saga-uncompensated', [...st.at, 'action'], `saga ${saga.name}: step ${st.name} changes state through ${st.action.service}.${st.action.operation}, and nothing compensates it when a later step fails`),
     );
@@ -59,5 +64,5 @@ function uncompensatedChoreography(saga: Choreography): Finding[] {
 }
 
 export function checkSagas(model: SystemModel): Finding[] {
-  return model.sagas.flatMap((saga) => (saga.style === 'choreography' ? [...chain(saga), ...uncompensatedChoreography(saga)] : uncompensatedOrchestration(saga)));
+  return model.sagas.flatMap((saga) => (saga.style === 'choreography' ? [...chain(saga), ...uncompensatedChoreography(saga)] : uncompensatedOrchestration(model, saga)));
 }

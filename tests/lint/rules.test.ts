@@ -14,6 +14,14 @@ interface RuleCase {
 }
 
 const CASES: Record<string, RuleCase> = {
+  'bad-pattern': {
+    severity: 'error',
+    bad: [
+      { line: 6, column: 37, message: 'the pattern of label is not a valid regular expression: /([a-z/u: Unterminated character class' },
+      { line: 7, column: 37, message: 'the pattern of words repeats a group that ends in a repetition of its own' },
+      { line: 14, column: 39, message: 'the pattern of q repeats a group' },
+    ],
+  },
   'upstream-url': {
     severity: 'error',
     bad: [

@@ -57,11 +57,13 @@ const CASES: SchemaCase[] = [
   // Patterns.
   { name: 'a duration in words', text: HEAD + 'defaults:\n  timeout: 5 seconds\n', line: 4, column: 12, message: 'write a duration such as `250ms`, `5s`, `1m` or `1h`' },
   { name: 'an http line without a slash', text: HEAD + 'services:\n  user:\n    operations:\n      getUser:\n        http: GET users\n', line: 7, column: 15, message: 'write a method and a path such as `GET /users/{id}`' },
-  { name: 'a route path with a trailing slash', text: HEAD + 'gateway:\n  routes:\n    - path: /api/\n      service: a\n', line: 5, column: 13, message: 'write a path such as `/api/users` (no trailing slash, no parameters)' },
+  { name: 'a route path with a trailing slash', text: HEAD + 'gateway:\n  routes:\n    - path: /api/\n      service: a\n', line: 5, column: 13, message: 'write a path such as `/api/users` (no trailing slash, no parameters, no `.` or `..` segments)' },
   { name: 'a type string with spaces', text: HEAD + 'events:\n  order.created:\n    payload: { id: "not a type" }\n', line: 5, column: 20, message: 'write a type such as `string`, `integer?`, `Item[]`, `email` or `pending|done`' },
   { name: 'a status code that is not three digits', text: HEAD + 'services:\n  a:\n    operations:\n      getA:\n        http: GET /a\n        responses: { 99: empty }\n', line: 8, column: 22, message: '`99` is not a valid status code' },
   // Required keys.
   { name: 'an operation without http', text: HEAD + 'services:\n  user:\n    operations:\n      getUser:\n        responses: { 200: empty }\n', line: 6, column: 7, message: 'an operation needs `http` (missing from `getUser`)' },
+  { name: 'an operation path with `..` segments', text: HEAD + 'services:\n  a:\n    operations:\n      get: { http: "GET /things/../../x/{id}" }\n', line: 6, column: 20, message: 'no `.` or `..` segments' },
+  { name: 'a route path with a `.` segment', text: HEAD + 'gateway:\n  routes:\n    - { path: /api/./users, upstream: "http://legacy" }\n', line: 5, column: 15, message: 'no `.` or `..` segments' },
   { name: 'a route without service', text: HEAD + 'gateway:\n  routes:\n    - path: /a\n', line: 5, column: 7, message: 'item 1 of `routes`: give exactly one of `service` or `upstream`' },
   { name: 'the wrong format version', text: 'microgen: 2\nname: shop\n', line: 1, column: 11, message: '`microgen` must be `1`, not the integer `2`' },
   // Bad names.
