@@ -59,15 +59,22 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Asks every resource at once; one that is down or slow makes the whole report `down`. */
-export async function healthReport(resources: readonly Pick<Resource, 'name' | 'health'>[], logger: Logger): Promise<HealthReport> {
+/**
+ * Asks every resource at once; one that is down or slow makes the whole report `down`. A failed
+ * check is logged (a warning), unless `quiet` (a start-up summary says it itself).
+ */
+export async function healthReport(
+  resources: readonly Pick<Resource, 'name' | 'health'>[],
+  logger: Logger,
+  { timeoutMs = HEALTH_TIMEOUT_MS, quiet = false }: { timeoutMs?: number; quiet?: boolean } = {},
+): Promise<HealthReport> {
   const results = await Promise.all(
     resources.map(async (r): Promise<[string, HealthState]> => {
       try {
-        await withTimeout(r.health(), HEALTH_TIMEOUT_MS, r.name);
+        await withTimeout(r.health(), timeoutMs, r.name);
         return [r.name, 'up'];
       } catch (err) {
-        logger.warn({ err: { message: (err as Error).message }, check: r.name }, `health check ${r.name} failed`);
+        if (!quiet) logger.warn({ err: { message: (err as Error).message }, check: r.name }, `health check ${r.name} failed`);
         return [r.name, 'down'];
       }
     }),
@@ -76,13 +83,20 @@ export async function healthReport(resources: readonly Pick<Resource, 'name' | '
   return { status: up ? 'ok' : 'down', checks: Object.fromEntries(results) };
 }
 
+/** How long a start waits for a dependency before going on without it. */
+const START_BUDGET_MS = 2_000;
+
 /**
  * Connects at start without failing the start: a dependency that is down is one log line, and
  * `/health` reports it until the client's own reconnection succeeds.
  */
-export async function connectAtStart(logger: Logger, name: string, connect: () => Promise<void>): Promise<void> {
+export async function connectAtStart(logger: Logger, name: string, connect: () => Promise<void>, budgetMs = START_BUDGET_MS): Promise<void> {
   try {
-    await connect();
+    // A client may keep trying for seconds (MongoDB's server selection); the service does not
+    // wait for it: it starts, and the client goes on connecting in the background.
+    const attempt = connect();
+    attempt.catch(() => undefined); // settled later, once the client gives up: not unhandled
+    await withTimeout(attempt, budgetMs, name);
     logger.info(`${name} connected`);
   } catch (err) {
     logger.error(`${name} unreachable at start (${(err as Error).message}); /health reports it down until it answers`);

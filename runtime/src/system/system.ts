@@ -51,6 +51,9 @@ export interface SystemOptions {
   readonly logger?: (part: string) => Logger;
 }
 
+/** How long the start-up summary waits for each resource's health. */
+const SUMMARY_HEALTH_MS = 500;
+
 export interface PartReport {
   readonly name: string;
   readonly url: string;
@@ -63,7 +66,8 @@ export async function reportSystem(system: RunningSystem, logger: Logger): Promi
   return Promise.all(
     parts.map(async (p) => {
       const resources = p.resources ?? [];
-      const health = await healthReport(resources, logger);
+      // Start-up just connected (or failed to): a short look is enough, and the summary says what is down.
+      const health = await healthReport(resources, logger, { timeoutMs: SUMMARY_HEALTH_MS, quiet: true });
       return { name: p.name, url: p.url, resources: resources.map((r) => ({ name: r.name, what: r.describe?.() ?? r.name, up: health.checks[r.name] === 'up' })) };
     }),
   );

@@ -10,6 +10,7 @@ import { lintFile } from '../../lint.js';
 import type { SystemModel } from '../../model/types.js';
 import { build, install, missingDependencies } from '../../dev/build.js';
 import { DEV_DATA_DIR, Supervisor, type PartSummary } from '../../dev/supervisor.js';
+import { GATEWAY_PACKAGE_DIR } from '../../plan/workspaces.js';
 import type { Io } from '../io.js';
 import { resolveSpec } from '../spec-file.js';
 import { runGenerate } from './generate.js';
@@ -49,13 +50,29 @@ async function buildQuietly(io: Io, outDir: string): Promise<boolean> {
   return true;
 }
 
+/** The variable that points a service's resource elsewhere: `ORDER_DATABASE_URL`. */
+const variableOf = (part: string, resource: string): string => `${part.toUpperCase().replace(/-/g, '_')}_${resource === 'database' ? 'DATABASE_URL' : `${resource.toUpperCase()}_URL`}`;
+
+/**
+ * One summary: the gateway, then each service with what backs its database (and what is not
+ * reachable, with the variable that fixes it), and the event bus once. The gateway's own checks
+ * are the services below it.
+ */
 function printSummary(io: Io, model: SystemModel, parts: readonly PartSummary[] | undefined, seconds: number): void {
   const p = io.paint;
   const lines = [`${p.green('✓')} ${p.bold(model.name)} is running (ready in ${seconds.toFixed(1)} s). Ctrl-C stops it.`];
-  for (const part of parts ?? model.services.map((s) => ({ name: s.name, url: `http://127.0.0.1:${s.port}`, resources: [] }))) {
-    const backing = part.resources.map((r) => `${r.what}${r.up ? '' : p.yellow(` — not reachable: start it, or set ${part.name.toUpperCase().replace(/-/g, '_')}_${r.name === 'database' ? 'DATABASE_URL' : r.name.toUpperCase()}`)}`);
-    lines.push(`  ${part.name.padEnd(14)} ${p.cyan(part.url)}${backing.length ? `  ${p.dim(backing.join(', '))}` : ''}`);
+  const shown = parts ?? model.services.map((s) => ({ name: s.name, url: `http://127.0.0.1:${s.port}`, resources: [] }));
+  const width = Math.max(...shown.map((part) => part.name.length)) + 2;
+  let bus: string | undefined;
+  for (const part of shown) {
+    const own = part.name === GATEWAY_PACKAGE_DIR ? [] : part.resources;
+    bus ??= own.find((r) => r.name === 'broker')?.what;
+    const backing = own
+      .filter((r) => r.name !== 'broker')
+      .map((r) => `${r.what}${r.up ? '' : p.yellow(` — not reachable: start it, or set ${variableOf(part.name, r.name)}`)}`);
+    lines.push(`  ${part.name.padEnd(width)}${p.cyan(part.url)}${backing.length ? `  ${p.dim(backing.join(', '))}` : ''}`);
   }
+  if (bus) lines.push(`  ${'events'.padEnd(width)}${p.dim(bus)}`);
   io.out(`${lines.join('\n')}\n`);
 }
 
