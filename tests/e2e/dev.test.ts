@@ -104,9 +104,10 @@ describe('microgen dev on the shop', () => {
     const out = dev.output();
     expect(out).toMatch(/✓ shop is running \(ready in [\d.]+ s\)\. Ctrl-C stops it\./);
     expect(out).toContain('created .env from .env.example');
-    expect(out).toContain(`gateway        http://127.0.0.1:${ports.gateway}`);
-    expect(out).toContain(`user           http://127.0.0.1:${ports.user}  embedded PostgreSQL in ${join(dir, '.microgen/dev/user')}`);
-    expect(out).toMatch(/order {10}http:\/\/127\.0\.0\.1:\d+ {2}MongoDB at 127\.0\.0\.1:27017\/order — not reachable: start it, or set ORDER_DATABASE_URL/);
+    expect(out).toMatch(new RegExp(`^  gateway +http://127\\.0\\.0\\.1:${ports.gateway}$`, 'm'));
+    expect(out).toContain(`http://127.0.0.1:${ports.user}  embedded PostgreSQL in ${join(dir, '.microgen/dev/user')}`);
+    expect(out).toMatch(/^ {2}events +in-process bus \(exchange events\)$/m);
+    expect(out).toMatch(/order +http:\/\/127\.0\.0\.1:\d+ {2}MongoDB at 127\.0\.0\.1:27017\/order — not reachable: start it, or set ORDER_DATABASE_URL$/m);
     expect(out).toContain('first run: creating the embedded PostgreSQL of user, inventory, payment in .microgen/dev/');
     // Service log lines are prefixed with the service's name.
     expect(out).toMatch(/^product +│ database connected$/m);
