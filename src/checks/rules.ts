@@ -25,4 +25,7 @@ export const RULES: readonly RuleInfo[] = [
   { id: 'call-cycle', severity: 'warning', summary: 'Synchronous calls form a cycle.' },
   { id: 'upstream-url', severity: 'error', summary: 'A route to a system outside the spec (upstream) names no usable http(s) URL.' },
   { id: 'route-unreachable', severity: 'warning', summary: "No operation of the route's service can be reached through the route." },
+  { id: 'deploy-name', severity: 'error', summary: 'A service has a name docker-compose.yml gives one of its own containers (`<service>-db`, `rabbitmq`, `consul`…).' },
+  { id: 'kubernetes-scaling', severity: 'error', summary: 'A Deployment would have maxReplicas below replicas, or request more CPU or memory than its limit.' },
+  { id: 'monolith-ignored', severity: 'warning', summary: 'A setting has no effect in monolith mode (per-service Kubernetes settings, Consul discovery).' },
 ];
