@@ -10,7 +10,7 @@ export interface RuleInfo {
 export const RULES: readonly RuleInfo[] = [
   { id: 'yaml-syntax', severity: 'error', summary: 'The file is not valid YAML (also: duplicate keys, alias bombs, not UTF-8, empty, too large).' },
   { id: 'schema', severity: 'error', summary: 'The JSON Schema rejects a value: unknown key, wrong type, bad name.' },
-  { id: 'unknown-service', severity: 'error', summary: 'calls, a route, a saga step or host names an undeclared service.' },
+  { id: 'unknown-service', severity: 'error', summary: 'calls, a route, a saga step, host or deploy.kubernetes.services names an undeclared service.' },
   { id: 'unknown-operation', severity: 'error', summary: 'A saga step or calls.operations names an operation the service lacks.' },
   { id: 'unknown-event', severity: 'error', summary: 'publishes, subscribes or a saga names an undeclared event; a * pattern matching none.' },
   { id: 'unknown-schema', severity: 'error', summary: 'A type names an undeclared schema.' },

@@ -8,6 +8,6 @@ import { VirtualTree } from './tree.js';
 
 export function planSystem(ctx: GenerateContext): VirtualTree {
   const tree = new VirtualTree();
-  for (const generator of GENERATORS) for (const file of generator.files(ctx, tree)) tree.add(file);
+  for (const generator of GENERATORS) for (const file of generator.files(ctx)) tree.add(file);
   return tree;
 }

@@ -6,6 +6,7 @@
  * from `.env` and Kubernetes takes from a Secret.
  */
 import type { Service, SystemModel } from '../../model/types.js';
+import { jwtSecretVar, JWT_PUBLIC_KEY_VAR } from '../generators/kong.js';
 import { servicePath } from '../paths.js';
 import { GATEWAY_PACKAGE_DIR, RUNTIME_PACKAGE_DIR, SYSTEM_PACKAGE_DIR, workspacePackages } from '../workspaces.js';
 
@@ -68,7 +69,7 @@ export function secretKey(secret: Secret): string {
     case 'rate-limit-store':
       return 'GATEWAY_REDIS_URL';
     case 'jwt-public-key':
-      return KONG_PUBLIC_KEY_VAR;
+      return JWT_PUBLIC_KEY_VAR;
   }
 }
 
@@ -218,11 +219,6 @@ export function healthScript(part: Pick<Part, 'ports' | 'portSettings'>): string
   return `Promise.all([${ports}].map(([v, p]) => fetch(${url('(process.env[v] || p)')})))${exit('r.every((x) => x.ok)')}`;
 }
 
-/** The decK variable that holds Kong's RS256 public key (gateway/kong.yml names it). */
-export const KONG_PUBLIC_KEY_VAR = 'DECK_JWT_PUBLIC_KEY';
-/** The decK variable that holds the base64 of the HS256 secret `secretEnv` names (gateway/kong.yml). */
-export const kongSecretVar = (secretEnv: string): string => `DECK_${secretEnv}`;
-
 /** Where gateway/kong.yml is mounted for decK, and where decK writes what Kong reads. */
 export const KONG_TEMPLATE = '/kong-template/kong.yml';
 export const KONG_RENDERED_DIR = '/kong';
@@ -238,9 +234,9 @@ export function kongRendering(model: SystemModel): { readonly settings: Setting[
   const settings: Setting[] = [];
   if (jwt?.secretEnv !== undefined) {
     settings.push({ name: jwt.secretEnv, secret: { kind: 'jwt', variable: jwt.secretEnv } });
-    steps.push(`export ${kongSecretVar(jwt.secretEnv)}="$(printf %s "$${jwt.secretEnv}" | base64 | tr -d '\\n')"`);
+    steps.push(`export ${jwtSecretVar(jwt.secretEnv)}="$(printf %s "$${jwt.secretEnv}" | base64 | tr -d '\\n')"`);
   } else if (jwt?.jwksUrl !== undefined) {
-    settings.push({ name: KONG_PUBLIC_KEY_VAR, secret: { kind: 'jwt-public-key' } });
+    settings.push({ name: JWT_PUBLIC_KEY_VAR, secret: { kind: 'jwt-public-key' } });
   }
   steps.push(`deck file render --populate-env-vars ${KONG_TEMPLATE} -o ${KONG_RENDERED}`, `chmod 644 ${KONG_RENDERED}`);
   return { settings, script: steps.join('; ') };

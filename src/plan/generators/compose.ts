@@ -9,7 +9,7 @@ import { render } from '../../render/templates.js';
 import { hashComment, toPortableYaml } from '../deploy/yaml.js';
 import type { GenerateContext } from '../context.js';
 import { hashHeader } from '../header.js';
-import { IMAGES } from '../deploy/images.js';
+import { DECK_IMAGE, IMAGES } from '../deploy/images.js';
 import {
   BROKER,
   CONSUL,
@@ -18,7 +18,6 @@ import {
   GATEWAY,
   healthScript,
   KONG_CONFIG,
-  KONG_PUBLIC_KEY_VAR,
   KONG_RENDERED,
   KONG_RENDERED_DIR,
   KONG_TEMPLATE,
@@ -34,6 +33,7 @@ import {
 } from '../deploy/parts.js';
 import type { PlannedFile } from '../tree.js';
 import { dockerfilePath, imageOf } from './dockerfiles.js';
+import { JWT_PUBLIC_KEY_VAR, KONG_FILE, KONG_IMAGE } from './kong.js';
 
 /** The user every database container and RabbitMQ is set up with (not a secret; the passwords are). */
 export const COMPOSE_USER = 'microgen';
@@ -193,16 +193,16 @@ function kongEntries(model: SystemModel, upstreams: readonly string[]): Record<s
   const port = model.gateway.port;
   return {
     [KONG_CONFIG]: {
-      image: IMAGES.deck,
+      image: DECK_IMAGE,
       // Root only to write into the fresh volume; it renders one file and exits.
       user: 'root',
       entrypoint: ['/bin/sh', '-c'],
       command: [composeShell(render.script)],
       ...(render.settings.length > 0 ? { environment: Object.fromEntries(render.settings.map((s) => [s.name, valueOf(s)])) } : {}),
-      volumes: [`./gateway/kong.yml:${KONG_TEMPLATE}:ro`, `${KONG_CONFIG}:${KONG_RENDERED_DIR}`],
+      volumes: [`./${KONG_FILE}:${KONG_TEMPLATE}:ro`, `${KONG_CONFIG}:${KONG_RENDERED_DIR}`],
     },
     [GATEWAY]: {
-      image: IMAGES.kong,
+      image: KONG_IMAGE,
       environment: {
         KONG_DATABASE: 'off',
         KONG_DECLARATIVE_CONFIG: KONG_RENDERED,
@@ -231,7 +231,7 @@ export function composeVariables(model: SystemModel): { readonly name: string; r
   const text = toPortableYaml(composeDocument(model));
   const names = [...new Set([...text.matchAll(/\$\{([A-Z_][A-Z0-9_]*):\?/g)].map((m) => m[1]))].sort();
   const placeholder = (name: string): string => {
-    if (name === KONG_PUBLIC_KEY_VAR) return '';
+    if (name === JWT_PUBLIC_KEY_VAR) return '';
     // The Node gateway wants at least 32 bytes of HS256 secret.
     if (name === model.gateway.jwt?.secretEnv) return 'local-development-only-not-a-secret-0123456789';
     return 'local-only-change-me';
@@ -273,12 +273,13 @@ export function composeFiles(ctx: GenerateContext): PlannedFile[] {
   const monolith = model.deploy.mode === 'monolith';
   const intro = [
     monolith
-      ? `${model.name} as one process (deploy.mode: monolith): the "${MONOLITH}" container answers to every service's name, with a database container per service, the broker and the gateway.`
-      : `${model.name}: each service from its own image (built from its Dockerfile), with its database, the broker and the gateway.`,
+      ? `${model.name} as one process (deploy.mode: monolith): the "${MONOLITH}" container answers to every service's name; beside it, what the services need: their databases, the broker, the gateway.`
+      : `${model.name}: each service from its own image (built from its Dockerfile), and what the services need beside them: their databases, the broker, the gateway.`,
     'Copy .env.example to .env first: the passwords and secrets below come from it, and every container reads it. Your changes go in docker-compose.override.yml, which compose merges in.',
     '  docker compose up --build',
   ].join('\n');
-  const first = deployedParts(model, 'compose')[0];
+  // Created once, it must fit either mode: its example names a service.
+  const first = model.services[0];
   return [
     {
       path: 'docker-compose.yml',
@@ -290,7 +291,7 @@ export function composeFiles(ctx: GenerateContext): PlannedFile[] {
       path: 'docker-compose.override.yml',
       owner: 'scaffold',
       key: 'deploy:compose-override',
-      content: render('deploy/compose-override.yml', { part: first?.name ?? MONOLITH, port: first?.ports[0] ?? model.gateway.port }),
+      content: render('deploy/compose-override.yml', { service: first?.name ?? 'user', port: first?.port ?? 8001, monolith: MONOLITH }),
     },
   ];
 }

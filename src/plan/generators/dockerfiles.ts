@@ -7,6 +7,7 @@ import { render } from '../../render/templates.js';
 import type { GenerateContext } from '../context.js';
 import { deployedParts, healthScript, type Part } from '../deploy/parts.js';
 import { IMAGES } from '../deploy/images.js';
+import { hashComment } from '../deploy/yaml.js';
 import { HEADER_TEXT, type PlannedFile } from '../tree.js';
 
 /** `shop/user:dev`: the tag compose builds and the Kubernetes base runs (overlays set their own). */
@@ -46,9 +47,10 @@ export function dockerFiles(ctx: GenerateContext): PlannedFile[] {
     key: `deploy:dockerfile:${part.name}`,
     content: render('deploy/Dockerfile', {
       header,
-      what: what(part, model.name),
+      intro: hashComment(
+        `The image of ${what(part, model.name)}. Build it from the system's root folder, which holds the runtime package and the lockfile (docker-compose.yml does):\n  docker build -f ${dockerfilePath(part)} -t ${imageOf(model.name, part)} .\nIt needs package-lock.json: run \`npm install\` once in the root folder and commit the lockfile.`,
+      ),
       dir: part.dir,
-      image: imageOf(model.name, part),
       base: IMAGES.node,
       packages: part.packages,
       manifests: part.manifests,

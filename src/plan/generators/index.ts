@@ -9,10 +9,10 @@ import type { PlannedFile } from '../tree.js';
 import { clientFiles } from './clients.js';
 import { composeFiles } from './compose.js';
 import { contractFiles } from './contracts.js';
+import { dockerFiles } from './dockerfiles.js';
 import { eventFiles } from './events.js';
 import { gatewayFiles } from './gateway.js';
 import { kongFiles } from './kong.js';
-import { dockerFiles } from './dockerfiles.js';
 import { kubernetesFiles } from './kubernetes.js';
 import { openApiFile } from './openapi-file.js';
 import { runtimeFiles } from './runtime.js';
@@ -21,15 +21,10 @@ import { servicePackageFiles } from './service-package.js';
 import { systemFiles } from './system.js';
 import { workspaceFiles } from './workspace.js';
 
-/** What the generators before one planned (a generator may build on an earlier one's output). */
-export interface Planned {
-  get(path: string): PlannedFile | undefined;
-}
-
 export interface Generator {
   /** What it writes, in a word (shown when two generators claim one file). */
   readonly name: string;
-  readonly files: (ctx: GenerateContext, planned: Planned) => PlannedFile[];
+  readonly files: (ctx: GenerateContext) => PlannedFile[];
 }
 
 /** A generator that runs once per service. */

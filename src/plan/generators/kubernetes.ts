@@ -11,7 +11,6 @@ import type { Kubernetes, Scaling, SystemModel } from '../../model/types.js';
 import { render } from '../../render/templates.js';
 import type { GenerateContext } from '../context.js';
 import { hashHeader } from '../header.js';
-import { IMAGES } from '../deploy/images.js';
 import {
   deployedParts,
   GATEWAY,
@@ -24,13 +23,16 @@ import {
   secretKey,
   secretName,
   kubernetesSecretKeys,
+  MONOLITH,
+  nodeGateway,
   type Part,
   type Setting,
 } from '../deploy/parts.js';
 import { hashComment, toPortableYaml } from '../deploy/yaml.js';
 import type { PlannedFile } from '../tree.js';
 import { imageOf } from './dockerfiles.js';
-import type { Planned } from './index.js';
+import { DECK_IMAGE } from '../deploy/images.js';
+import { KONG_IMAGE, kongYaml } from './kong.js';
 
 type Manifest = Record<string, unknown>;
 
@@ -181,14 +183,14 @@ function wholeCpus(quantity: string): number {
  * the secret from the Secret, into a volume Kong reads. The pod template carries a hash of the
  * configuration, so a new one rolls the Deployment.
  */
-function kongObjects(model: SystemModel, k8s: Kubernetes, template: string | undefined): Manifest[] {
+function kongObjects(model: SystemModel, k8s: Kubernetes, template: string): Manifest[] {
   const scaling = k8s.gateway;
   const rendering = kongRendering(model);
   const port = model.gateway.port;
   const mounts = { template: '/kong-template', prefix: '/kong_prefix', tmp: '/tmp' };
   const kong = {
     name: 'kong',
-    image: IMAGES.kong,
+    image: KONG_IMAGE,
     imagePullPolicy: 'IfNotPresent',
     env: Object.entries({
       KONG_DATABASE: 'off',
@@ -220,7 +222,7 @@ function kongObjects(model: SystemModel, k8s: Kubernetes, template: string | und
   };
   const renderConfig = {
     name: 'render-config',
-    image: IMAGES.deck,
+    image: DECK_IMAGE,
     imagePullPolicy: 'IfNotPresent',
     command: ['/bin/sh', '-c', rendering.script],
     ...(rendering.settings.length > 0 ? { env: secretEnv(model, rendering.settings) } : {}),
@@ -241,10 +243,10 @@ function kongObjects(model: SystemModel, k8s: Kubernetes, template: string | und
       { name: 'tmp', emptyDir: {} },
     ],
   };
-  const hash = template === undefined ? undefined : createHash('sha256').update(template).digest('hex').slice(0, 16);
+  const hash = createHash('sha256').update(template).digest('hex').slice(0, 16);
   return [
-    ...(template !== undefined ? [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(model, KONG_CONFIG_MAP, 'gateway'), data: { 'kong.yml': template } }] : []),
-    deployment(model, GATEWAY, 'gateway', scaling, pod, hash ? { 'microgen.dev/kong-config': hash } : undefined),
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(model, KONG_CONFIG_MAP, 'gateway'), data: { 'kong.yml': template } },
+    deployment(model, GATEWAY, 'gateway', scaling, pod, { 'microgen.dev/kong-config': hash }),
     {
       apiVersion: 'v1',
       kind: 'Service',
@@ -264,7 +266,7 @@ function manifestFile(path: string, key: string, specPath: string, intro: string
 /** Where each part's objects go: services by name (a name can be anything, the prefix keeps them apart). */
 const partFile = (part: Part): string => (part.kind === 'service' ? `service-${part.name}.yaml` : `${part.name}.yaml`);
 
-export function kubernetesFiles(ctx: GenerateContext, planned: Planned): PlannedFile[] {
+export function kubernetesFiles(ctx: GenerateContext): PlannedFile[] {
   const { model, specPath } = ctx;
   const k8s = model.deploy.kubernetes;
   if (!k8s) return [];
@@ -284,8 +286,7 @@ export function kubernetesFiles(ctx: GenerateContext, planned: Planned): Planned
   }
   const kong = kongGateway(model);
   if (kong) {
-    const template = planned.get('gateway/kong.yml')?.content;
-    files.push(manifestFile(base('gateway.yaml'), GATEWAY, specPath, 'Kong 3.9, DB-less, with the routes of gateway/kong.yml, which decK renders with the secrets first.', kongObjects(model, k8s, template)));
+    files.push(manifestFile(base('gateway.yaml'), GATEWAY, specPath, 'Kong 3.9, DB-less, with the routes of gateway/kong.yml (the same text, as a ConfigMap), which decK renders with the secrets first.', kongObjects(model, k8s, kongYaml(model, specPath))));
   }
   const secrets = kubernetesSecretKeys(model);
   const resources = ['namespace.yaml', ...parts.map(partFile), ...(kong ? ['gateway.yaml'] : [])];
@@ -305,8 +306,9 @@ export function kubernetesFiles(ctx: GenerateContext, planned: Planned): Planned
     key: 'deploy:k8s:kustomization',
     content: `${hashHeader(specPath)}${hashComment(`The kustomize base of ${model.name}. Deploy an overlay, which builds on it: kubectl apply -k k8s/overlays/prod${secretNote}`)}${toPortableYaml(kustomization)}`,
   });
-  const images = parts.map((p) => imageOf(model.name, p).replace(/:dev$/, ''));
-  const overlay = { system: model.name, namespace: k8s.namespace, secret: secretName(model), secrets, images, gateway: kong || parts.some((p) => p.kind === 'gateway' || p.aliases.includes(GATEWAY)) };
+  // The overlays are created once and must fit either mode: they name the images of both.
+  const images = [...model.services.map((s) => s.name), ...(nodeGateway(model) ? [GATEWAY] : [])].map((n) => `${model.name}/${n}`);
+  const overlay = { namespace: k8s.namespace, secret: secretName(model), secrets, images, monolithImage: `${model.name}/${MONOLITH}`, gateway: kong || nodeGateway(model) };
   for (const env of ['dev', 'prod'] as const) {
     files.push({ path: `k8s/overlays/${env}/kustomization.yaml`, owner: 'scaffold', key: `deploy:k8s:overlay-${env}`, content: render(`deploy/overlay-${env}.yaml`, overlay) });
   }
