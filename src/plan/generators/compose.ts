@@ -61,35 +61,30 @@ interface DatabaseContainer {
   readonly url: string;
 }
 
+/** The entry of a container that keeps data: its image and settings, a named volume, a health check. */
+function storeEntry(name: string, image: string, dataPath: string, test: readonly string[], settings: Record<string, unknown>, startPeriod?: string): Record<string, unknown> {
+  const healthcheck = { test, ...INFRA_HEALTH_TIMING, ...(startPeriod ? { start_period: startPeriod } : {}) };
+  return { image, ...settings, volumes: [`${name}-data:${dataPath}`], healthcheck, restart: 'unless-stopped' };
+}
+
 function databaseContainer(service: Service): DatabaseContainer {
   const name = databaseContainerName(service);
-  const volumes = (path: string) => [`${name}-data:${path}`];
   switch (service.database) {
     case 'postgres': {
       const password = required(COMPOSE_PASSWORDS.postgres);
+      const environment = { POSTGRES_USER: COMPOSE_USER, POSTGRES_PASSWORD: password, POSTGRES_DB: service.name };
       return {
         name,
-        entry: {
-          image: IMAGES.postgres,
-          environment: { POSTGRES_USER: COMPOSE_USER, POSTGRES_PASSWORD: password, POSTGRES_DB: service.name },
-          volumes: volumes('/var/lib/postgresql/data'),
-          healthcheck: { test: ['CMD', 'pg_isready', '-U', COMPOSE_USER, '-d', service.name], ...INFRA_HEALTH_TIMING },
-          restart: 'unless-stopped',
-        },
+        entry: storeEntry(name, IMAGES.postgres, '/var/lib/postgresql/data', ['CMD', 'pg_isready', '-U', COMPOSE_USER, '-d', service.name], { environment }),
         url: `postgres://${COMPOSE_USER}:${password}@${name}:5432/${service.name}`,
       };
     }
     case 'mongodb': {
       const password = required(COMPOSE_PASSWORDS.mongodb);
+      const environment = { MONGO_INITDB_ROOT_USERNAME: COMPOSE_USER, MONGO_INITDB_ROOT_PASSWORD: password };
       return {
         name,
-        entry: {
-          image: IMAGES.mongodb,
-          environment: { MONGO_INITDB_ROOT_USERNAME: COMPOSE_USER, MONGO_INITDB_ROOT_PASSWORD: password },
-          volumes: volumes('/data/db'),
-          healthcheck: { test: ['CMD', 'mongosh', '--quiet', '--eval', "db.adminCommand('ping').ok"], ...INFRA_HEALTH_TIMING },
-          restart: 'unless-stopped',
-        },
+        entry: storeEntry(name, IMAGES.mongodb, '/data/db', ['CMD', 'mongosh', '--quiet', '--eval', "db.adminCommand('ping').ok"], { environment }),
         url: `mongodb://${COMPOSE_USER}:${password}@${name}:27017/${service.name}?authSource=admin`,
       };
     }
@@ -104,15 +99,11 @@ function redisContainer(name: string): DatabaseContainer {
   const password = required(COMPOSE_PASSWORDS.redis);
   return {
     name,
-    entry: {
-      image: IMAGES.redis,
+    entry: storeEntry(name, IMAGES.redis, '/data', ['CMD-SHELL', 'redis-cli ping | grep -q PONG'], {
       command: ['redis-server', '--appendonly', 'yes', '--requirepass', password],
       // redis-cli reads the password from REDISCLI_AUTH, so it is not on its command line.
       environment: { REDISCLI_AUTH: password },
-      volumes: [`${name}-data:/data`],
-      healthcheck: { test: ['CMD-SHELL', 'redis-cli ping | grep -q PONG'], ...INFRA_HEALTH_TIMING },
-      restart: 'unless-stopped',
-    },
+    }),
     url: `redis://:${password}@${name}:6379/0`,
   };
 }
@@ -120,17 +111,13 @@ function redisContainer(name: string): DatabaseContainer {
 const BROKER_URL = `amqp://${COMPOSE_USER}:${required(COMPOSE_PASSWORDS.rabbitmq)}@${BROKER}:5672`;
 
 function rabbitmq(): Record<string, unknown> {
-  return {
-    image: IMAGES.rabbitmq,
+  return storeEntry(BROKER, IMAGES.rabbitmq, '/var/lib/rabbitmq', ['CMD', 'rabbitmq-diagnostics', '-q', 'ping'], {
     // RabbitMQ names its node (and its data folder) after the host name: keep it fixed.
     hostname: BROKER,
     environment: { RABBITMQ_DEFAULT_USER: COMPOSE_USER, RABBITMQ_DEFAULT_PASS: required(COMPOSE_PASSWORDS.rabbitmq) },
-    volumes: ['rabbitmq-data:/var/lib/rabbitmq'],
     // The management UI, on this machine only.
     ports: ['127.0.0.1:15672:15672'],
-    healthcheck: { test: ['CMD', 'rabbitmq-diagnostics', '-q', 'ping'], ...INFRA_HEALTH_TIMING, start_period: '20s' },
-    restart: 'unless-stopped',
-  };
+  }, '20s');
 }
 
 function consul(): Record<string, unknown> {
