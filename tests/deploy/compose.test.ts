@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { copyEnvExample, envKeys, generateSpec, SPECS } from './helpers.js';
+import { toPortableYaml } from '../../src/plan/deploy/yaml.js';
+import { envKeys, generatedSpec, SPECS } from './helpers.js';
 
 const require = createRequire(import.meta.url);
 
@@ -46,7 +47,7 @@ const schemaErrors = (doc: unknown): string[] => (validate(doc) ? [] : (validate
 
 describe('the schema check', () => {
   it('fails on a misspelt key', async () => {
-    const dir = await generateSpec('minimal');
+    const dir = await generatedSpec('minimal');
     const doc = parse(readFileSync(join(dir, 'docker-compose.yml'), 'utf8')) as { services: Record<string, Record<string, unknown>> };
     expect(schemaErrors(doc)).toEqual([]);
     const greeter = doc.services.greeter;
@@ -61,8 +62,7 @@ describe.each(Object.keys(SPECS))('docker-compose.yml of %s', (name) => {
   let compose: { services: Record<string, Record<string, unknown>>; volumes?: Record<string, unknown> };
 
   beforeAll(async () => {
-    dir = await generateSpec(name);
-    copyEnvExample(dir);
+    dir = await generatedSpec(name);
     // As docker-compose 1.29 reads it: YAML 1.1, where a bare `off` or `yes` is a boolean.
     compose = parse(readFileSync(join(dir, 'docker-compose.yml'), 'utf8'), { version: '1.1' }) as typeof compose;
   });
@@ -101,5 +101,15 @@ describe.each(Object.keys(SPECS))('docker-compose.yml of %s', (name) => {
       // Images are pinned to a release line.
       if (entry.image && !entry.build) expect(entry.image).toMatch(/:(\d|v\d)[\w.-]*(-management)?$/);
     }
+  });
+});
+
+describe('deployment YAML', () => {
+  it('reads back the same under YAML 1.1 and 1.2, for strings either would take for something else', () => {
+    const value = { a: 'off', b: 'yes', c: '22:22', d: '0o17', e: ['1e3', 'null', '~', 'y', '.inf', '0x1F', '1_000', '2001-12-14'], n: 3 };
+    const text = toPortableYaml(value);
+    expect(parse(text, { version: '1.1' })).toEqual(value);
+    expect(parse(text, { version: '1.2' })).toEqual(value);
+    expect(parse(toPortableYaml({ ...value, d: 'plain' }), { version: '1.1' })).toEqual({ ...value, d: 'plain' });
   });
 });

@@ -5,6 +5,7 @@
  * settings are neutral here: plain values, and secrets by what they are, which compose fills in
  * from `.env` and Kubernetes takes from a Secret.
  */
+import { constantCase, serviceUrlEnv } from '../../model/names.js';
 import type { Service, SystemModel } from '../../model/types.js';
 import { jwtSecretVar, JWT_PUBLIC_KEY_VAR } from '../generators/kong.js';
 import { servicePath } from '../paths.js';
@@ -61,7 +62,7 @@ export type Target = 'compose' | 'kubernetes';
 export function secretKey(secret: Secret): string {
   switch (secret.kind) {
     case 'database':
-      return `${envPrefix(secret.service.name)}_DATABASE_URL`;
+      return `${constantCase(secret.service.name)}_DATABASE_URL`;
     case 'broker':
       return 'BROKER_URL';
     case 'jwt':
@@ -72,9 +73,6 @@ export function secretKey(secret: Secret): string {
       return JWT_PUBLIC_KEY_VAR;
   }
 }
-
-/** `order-history` → `ORDER_HISTORY` (the runtime's prefix of a service's own settings). */
-export const envPrefix = (name: string): string => name.toUpperCase().replace(/-/g, '_');
 
 /** The Kubernetes Secret every part reads its secrets from. */
 export const secretName = (model: SystemModel): string => `${model.name}-secrets`;
@@ -102,7 +100,7 @@ export function routedServices(model: SystemModel): Service[] {
 }
 
 const url = (service: Service): string => `http://${service.name}:${service.port}`;
-const serviceUrls = (services: readonly Service[]): Setting[] => services.map((s) => ({ name: `${envPrefix(s.name)}_SERVICE_URL`, value: url(s) }));
+const serviceUrls = (services: readonly Service[]): Setting[] => services.map((s) => ({ name: serviceUrlEnv(s.name), value: url(s) }));
 
 function gatewaySecrets(model: SystemModel): Setting[] {
   const secretEnv = model.gateway.jwt?.secretEnv;
@@ -175,14 +173,14 @@ function monolithPart(model: SystemModel): Part {
     packages: [RUNTIME_PACKAGE_DIR, ...model.services.map((s) => servicePath(s.name)), ...(gateway ? [GATEWAY_PACKAGE_DIR] : []), SYSTEM_PACKAGE_DIR],
     manifests: workspacePackages(model),
     ports: [...model.services.map((s) => s.port), ...(gateway ? [model.gateway.port] : [])],
-    portSettings: [...model.services.map((s) => `${envPrefix(s.name)}_PORT`), ...(gateway ? ['GATEWAY_PORT'] : [])],
+    portSettings: [...model.services.map((s) => `${constantCase(s.name)}_PORT`), ...(gateway ? ['GATEWAY_PORT'] : [])],
     aliases: [...model.services.map((s) => s.name), ...(gateway ? [GATEWAY] : [])],
     settings: [
       { name: 'HOST', value: '0.0.0.0' },
       { name: 'SHUTDOWN_TIMEOUT_MS', value: String(SHUTDOWN_TIMEOUT_MS) },
       ...model.services.flatMap((service): Setting[] => [
-        ...(service.features.database ? [{ name: `${envPrefix(service.name)}_DATABASE_URL`, secret: { kind: 'database', service } } as const] : []),
-        ...(usesBroker(service) ? [{ name: `${envPrefix(service.name)}_BROKER_URL`, secret: { kind: 'broker' } } as const] : []),
+        ...(service.features.database ? [{ name: `${constantCase(service.name)}_DATABASE_URL`, secret: { kind: 'database', service } } as const] : []),
+        ...(usesBroker(service) ? [{ name: `${constantCase(service.name)}_BROKER_URL`, secret: { kind: 'broker' } } as const] : []),
       ]),
       ...(gateway ? gatewaySecrets(model) : []),
     ],

@@ -215,7 +215,7 @@ function kongEntries(model: SystemModel, upstreams: readonly string[]): Record<s
  */
 export function composeVariables(model: SystemModel): { readonly name: string; readonly value: string }[] {
   if (!model.deploy.compose) return [];
-  const text = toPortableYaml(composeDocument(model));
+  const text = JSON.stringify(composeDocument(model));
   const names = [...new Set([...text.matchAll(/\$\{([A-Z_][A-Z0-9_]*):\?/g)].map((m) => m[1]))].sort();
   const placeholder = (name: string): string => {
     if (name === JWT_PUBLIC_KEY_VAR) return '';
