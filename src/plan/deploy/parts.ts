@@ -217,6 +217,9 @@ export function healthScript(part: Pick<Part, 'ports' | 'portSettings'>): string
   return `Promise.all([${ports}].map(([v, p]) => fetch(${url('(process.env[v] || p)')})))${exit('r.every((x) => x.ok)')}`;
 }
 
+/** Kong's status listener (health and readiness), beside its proxy on `gateway.port`. */
+export const kongStatusPort = (model: SystemModel): number => (model.gateway.port === 8100 ? 8101 : 8100);
+
 /** Where gateway/kong.yml is mounted for decK, and where decK writes what Kong reads. */
 export const KONG_TEMPLATE = '/kong-template/kong.yml';
 export const KONG_RENDERED_DIR = '/kong';

@@ -20,6 +20,7 @@ import {
   KONG_TEMPLATE,
   kongGateway,
   kongRendering,
+  kongStatusPort,
   secretKey,
   secretName,
   kubernetesSecretKeys,
@@ -40,8 +41,6 @@ type Manifest = Record<string, unknown>;
 export const PRE_STOP_SECONDS = 5;
 /** Longer than the preStop delay plus SHUTDOWN_TIMEOUT_MS (20 s): the drain ends before the kill. */
 export const TERMINATION_GRACE_SECONDS = 30;
-/** What Kong's configuration is read from (its container) and what it serves on besides the proxy. */
-const KONG_STATUS_PORT = 8100;
 /** Kong's template: named like the gateway, which no service can be (the schema reserves it). */
 const KONG_CONFIG_MAP = GATEWAY;
 
@@ -197,7 +196,7 @@ function kongObjects(model: SystemModel, k8s: Kubernetes, template: string): Man
       KONG_DECLARATIVE_CONFIG: KONG_RENDERED,
       KONG_PROXY_LISTEN: `0.0.0.0:${port}`,
       KONG_ADMIN_LISTEN: 'off',
-      KONG_STATUS_LISTEN: `0.0.0.0:${KONG_STATUS_PORT}`,
+      KONG_STATUS_LISTEN: `0.0.0.0:${kongStatusPort(model)}`,
       KONG_PREFIX: mounts.prefix,
       KONG_NGINX_WORKER_PROCESSES: String(wholeCpus(scaling.resources.limits.cpu)),
       KONG_PROXY_ACCESS_LOG: '/dev/stdout',
@@ -205,7 +204,7 @@ function kongObjects(model: SystemModel, k8s: Kubernetes, template: string): Man
     }).map(([name, value]) => ({ name, value })),
     ports: [
       { name: 'proxy', containerPort: port },
-      { name: 'status', containerPort: KONG_STATUS_PORT },
+      { name: 'status', containerPort: kongStatusPort(model) },
     ],
     resources: resourcesOf(scaling),
     startupProbe: { httpGet: { path: '/status', port: 'status' }, periodSeconds: 2, failureThreshold: 30 },
