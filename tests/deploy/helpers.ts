@@ -48,7 +48,7 @@ export function generatedSpec(name: string): Promise<string> {
  * `.env` made from `.env.example`, as the README says to, with a value for each variable the
  * example leaves for the user to fill in (Kong's public key), or `fill` for every secret.
  */
-export function copyEnvExample(dir: string, fill?: (name: string) => string): void {
+export function copyEnvExample(dir: string, fill?: (name: string) => string | undefined): void {
   const lines = readFileSync(join(dir, '.env.example'), 'utf8')
     .split('\n')
     .map((line) => {

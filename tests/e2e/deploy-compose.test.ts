@@ -5,7 +5,8 @@
  * Docker engine is needed, and none runs here. (Python starts slowly, so this is not in `fast`.)
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +61,31 @@ describe('docker-compose 1.29', () => {
     const missing = await composeConfig(dir);
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toContain('set POSTGRES_PASSWORD in .env, see .env.example');
+  }, 60_000);
+
+  it('renders Kong’s configuration as decK is asked to: the secret from .env, in base64', async () => {
+    const dir = dirs.get('shop')!;
+    const secret = 'a secret, with "quotes" and $dollars';
+    copyEnvExample(dir, (name) => (name === 'JWT_SECRET' ? `'${secret}'` : undefined));
+    const config = parse((await composeConfig(dir, [])).stdout) as { services: Record<string, { entrypoint: string[]; command: string[]; environment: Record<string, string> }> };
+    const render = config.services['gateway-config'];
+    expect(render.entrypoint).toEqual(['/bin/sh', '-c']);
+    // A stand-in for decK, which records what it was given; the container's paths moved here.
+    const work = mkdtempSync(join(tmpdir(), 'kong-render-'));
+    mkdirSync(join(work, 'bin'));
+    writeFileSync(join(work, 'bin/deck'), '#!/bin/sh\nout=""; while [ $# -gt 0 ]; do [ "$1" = -o ] && out="$2"; shift; done\nprintf %s "$DECK_JWT_SECRET" > "$out"; chmod 600 "$out"\n');
+    chmodSync(join(work, 'bin/deck'), 0o755);
+    // `config` prints `$` escaped as `$$`, in the command and in the values from .env; the
+    // container gets `$`.
+    const unescape = (text: string) => text.replaceAll('$$', '$');
+    const script = unescape(render.command[0]).replaceAll('/kong-template/', `${work}/template/`).replaceAll('/kong/', `${work}/`);
+    const environment = Object.fromEntries(Object.entries(render.environment).map(([k, v]) => [k, unescape(v)]));
+    const ran = spawnSync('/bin/sh', ['-c', script], { env: { ...environment, PATH: `${join(work, 'bin')}:${env.PATH}` }, encoding: 'utf8' });
+    expect(ran.stderr).toBe('');
+    expect(ran.status).toBe(0);
+    expect(readFileSync(join(work, 'kong.yml'), 'utf8')).toBe(Buffer.from(secret).toString('base64'));
+    // Kong runs as another user than decK: the rendered file is readable by all.
+    expect(statSync(join(work, 'kong.yml')).mode & 0o777).toBe(0o644);
   }, 60_000);
 
   it('rejects a dependency on a service that does not exist', async () => {
