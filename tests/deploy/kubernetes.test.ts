@@ -208,6 +208,6 @@ describe('Kubernetes settings from the spec', () => {
     const env = (system.spec as { template: { spec: { containers: { env: { name: string; valueFrom: { secretKeyRef: { key: string } } }[] }[] } } }).template.spec.containers[0].env;
     // One process reads one environment: each service's settings carry its prefix.
     expect(env.map((e) => `${e.name}←${e.valueFrom.secretKeyRef.key}`)).toContain('USER_DATABASE_URL←USER_DATABASE_URL');
-    expect(env.map((e) => `${e.name}←${e.valueFrom.secretKeyRef.key}`)).toContain('ORDER_BROKER_URL←BROKER_URL');
+    expect(env.map((e) => `${e.name}←${e.valueFrom.secretKeyRef.key}`)).toContain('BROKER_URL←BROKER_URL');
   });
 });

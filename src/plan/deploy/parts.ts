@@ -161,8 +161,9 @@ function gatewayPart(model: SystemModel): Part {
 }
 
 /**
- * The whole system as one process. Only `<SERVICE>_<NAME>` settings reach a service there, and
- * the services call each other on 127.0.0.1 (their default), so no discovery is configured.
+ * The whole system as one process. Only `<SERVICE>_<NAME>` settings reach a service there (but
+ * for the one broker, `BROKER_URL`), and the services call each other on 127.0.0.1 (their
+ * default), so no discovery is configured.
  */
 function monolithPart(model: SystemModel): Part {
   const gateway = gatewayInSystem(model);
@@ -178,10 +179,11 @@ function monolithPart(model: SystemModel): Part {
     settings: [
       { name: 'HOST', value: '0.0.0.0' },
       { name: 'SHUTDOWN_TIMEOUT_MS', value: String(SHUTDOWN_TIMEOUT_MS) },
-      ...model.services.flatMap((service): Setting[] => [
-        ...(service.features.database ? [{ name: `${constantCase(service.name)}_DATABASE_URL`, secret: { kind: 'database', service } } as const] : []),
-        ...(usesBroker(service) ? [{ name: `${constantCase(service.name)}_BROKER_URL`, secret: { kind: 'broker' } } as const] : []),
-      ]),
+      ...model.services.flatMap((service): Setting[] =>
+        service.features.database ? [{ name: `${constantCase(service.name)}_DATABASE_URL`, secret: { kind: 'database', service } }] : [],
+      ),
+      // One broker serves the whole process: a plain BROKER_URL holds for every service in it.
+      ...(model.services.some(usesBroker) ? [{ name: 'BROKER_URL', secret: { kind: 'broker' } } as const] : []),
       ...(gateway ? gatewaySecrets(model) : []),
     ],
     databases: model.services.filter((s) => s.features.database),
