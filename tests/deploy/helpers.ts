@@ -4,12 +4,11 @@
  * (the Node gateway with a secret, Redis counts and Kubernetes overrides; Kong with a public key),
  * and each of the first three in monolith mode.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { runCli } from '../helpers/io.js';
-import { ROOT } from '../helpers/system.js';
+import { ROOT, workDir } from '../helpers/system.js';
 
 const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
 const monolith = (spec: string): string =>
@@ -30,7 +29,7 @@ export const KUBERNETES_SPECS = ['shop', 'shop (monolith)', 'minimal (monolith)'
 
 /** Generates a spec of SPECS into a fresh folder; returns the folder. */
 export async function generateSpec(name: string, text = SPECS[name]()): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'deploy-'));
+  const dir = workDir('deploy');
   writeFileSync(join(dir, 'microgen.yaml'), text);
   const run = await runCli(['generate', join(dir, 'microgen.yaml')]);
   if (run.code !== 0) throw new Error(`generate failed:\n${run.stdout}${run.stderr}`);
