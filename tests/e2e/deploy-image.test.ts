@@ -42,11 +42,16 @@ const REDIS = 'redis://127.0.0.1:6379/0';
 /** A unique database per run: the service creates it at its first start. */
 const database = (what: string) => `${POSTGRES}/deploy_${what}_${process.pid}_${Date.now().toString(36)}`;
 
-/** The shop (with a real user handler) in `mode`, with the lockfile `npm install` made for it. */
-async function shopIn(mode: 'services' | 'monolith'): Promise<{ dir: string; install: string }> {
+/**
+ * The shop (with a real user handler) in `mode`, with the lockfile `npm install` made for it.
+ * `node` puts the Node gateway in front instead of Kong: the package.json files stay the same.
+ */
+async function shopIn(mode: 'services' | 'monolith', gateway: 'kong' | 'node' = 'kong'): Promise<{ dir: string; install: string }> {
   const dir = workDir(`image-${mode}`);
-  const spec = readFileSync(join(ROOT, 'examples/shop/microgen.yaml'), 'utf8');
-  writeFileSync(join(dir, 'microgen.yaml'), mode === 'monolith' ? spec.replace(/^deploy:\n/m, 'deploy:\n  mode: monolith\n') : spec);
+  let spec = readFileSync(join(ROOT, 'examples/shop/microgen.yaml'), 'utf8');
+  if (mode === 'monolith') spec = spec.replace(/^deploy:\n/m, 'deploy:\n  mode: monolith\n');
+  if (gateway === 'node') spec = spec.replace(/^  kind: kong$/m, '  kind: node');
+  writeFileSync(join(dir, 'microgen.yaml'), spec);
   const run = await runCli(['generate', join(dir, 'microgen.yaml')]);
   if (run.code !== 0) throw new Error(run.stderr);
   writeFileSync(join(dir, 'services/user/src/handlers/operations.ts'), USER_HANDLERS);
@@ -159,7 +164,7 @@ describe('the monolith (system/Dockerfile, deploy.mode: monolith)', () => {
 
   it('holds every service and what each needs, without development packages', () => {
     const packages = installed(image.root);
-    expect(packages).toEqual(expect.arrayContaining(['@shop/system', '@shop/user', '@shop/order', '@shop/product', 'pg', 'mongodb', 'ioredis']));
+    expect(packages).toEqual(expect.arrayContaining(['@shop/system', '@shop/user', '@shop/order', '@shop/product', '@shop/gateway', 'pg', 'mongodb', 'ioredis', 'jose']));
     for (const absent of ['typescript', '@types/pg', '@electric-sql/pglite']) expect(packages).not.toContain(absent);
     expect(image.expose).toEqual([8001, 8003, 8002, 8004, 8005, 8006]);
     expect(image.workdir).toBe(join(image.root, 'app/system'));
@@ -171,6 +176,9 @@ describe('the monolith (system/Dockerfile, deploy.mode: monolith)', () => {
     // One process reads one environment: each service's settings carry its prefix.
     const env: Record<string, string> = {
       ...Object.fromEntries(services.map((s) => [`${s.toUpperCase()}_PORT`, String(ports[s])])),
+      // The Node gateway runs in the process too (Kong would be in front of it in production).
+      GATEWAY_PORT: String(await freePort()),
+      JWT_SECRET: 'a-test-secret-of-at-least-thirty-two-bytes',
       USER_DATABASE_URL: database('user'),
       INVENTORY_DATABASE_URL: database('inventory'),
       PAYMENT_DATABASE_URL: database('payment'),
@@ -191,4 +199,37 @@ describe('the monolith (system/Dockerfile, deploy.mode: monolith)', () => {
     expect(await running.exit).toBe(0);
     for (const s of services) expect(await portAnswers('127.0.0.1', ports[s])).toBe(false);
   }, 90_000);
+});
+
+describe('every Dockerfile of the shop with the Node gateway (services/*/Dockerfile, gateway/Dockerfile)', () => {
+  it('installs, from the lockfile and the package.json files it copies, what its package needs at run time and nothing else', async () => {
+    const { dir } = await shopIn('services', 'node');
+    const shim = npmShim();
+    const env = { PATH: `${shim}:${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? '/root' };
+    const expected: Record<string, string[]> = {
+      'services/user': ['pg', 'fastify', 'pino'],
+      'services/product': ['ioredis'],
+      'services/order': ['mongodb', 'cockatiel'],
+      'services/inventory': ['pg'],
+      'services/payment': ['pg'],
+      'services/notification': ['fastify'],
+      gateway: ['jose', '@fastify/reply-from', '@fastify/rate-limit'],
+    };
+    for (const [pkg, needs] of Object.entries(expected)) {
+      const [, final] = parseDockerfile(readFileSync(join(dir, pkg, 'Dockerfile'), 'utf8'));
+      // The final stage up to its install, which runs as --dry-run: it still checks the lockfile
+      // against the package.json files copied, and lists what it would add.
+      const upToInstall = { ...final, instructions: final.instructions.slice(0, final.instructions.findIndex((i) => i.op === 'RUN') + 1) };
+      let added = '';
+      runStage(upToInstall, {
+        context: dir,
+        env,
+        rewrite: (command) => command.replace(/^npm ci (.*?) && npm cache clean --force$/, 'npm ci $1 --dry-run'),
+        afterRun: (_command, _cwd, output) => (added = output),
+      });
+      const names = [...added.matchAll(/^add (\S+) /gm)].map((m) => m[1]);
+      expect(names, pkg).toEqual(expect.arrayContaining(['@microgen/runtime', ...needs]));
+      for (const dev of ['typescript', '@types/node', '@types/pg', '@electric-sql/pglite']) expect(names, `${pkg}: ${dev}`).not.toContain(dev);
+    }
+  }, 300_000);
 });

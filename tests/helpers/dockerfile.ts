@@ -89,8 +89,8 @@ export interface RunOptions {
   readonly stages?: Readonly<Record<string, StageResult>>;
   /** Replaces a RUN command before it runs (and says why, in the test). */
   readonly rewrite?: (command: string) => string;
-  /** Called after each RUN command with the command as written and its working folder. */
-  readonly afterRun?: (command: string, cwd: string) => void;
+  /** Called after each RUN command with the command as written, its working folder and output. */
+  readonly afterRun?: (command: string, cwd: string, output: string) => void;
   /** The environment RUN commands see besides the stage's (PATH, for instance). */
   readonly env?: Record<string, string>;
 }
@@ -155,13 +155,14 @@ export function runStage(stage: Stage, options: RunOptions): StageResult {
       }
       case 'RUN': {
         const command = options.rewrite ? options.rewrite(args) : args;
+        let output: string;
         try {
-          execFileSync('sh', ['-c', command], { cwd: inRoot(workdir), env: { ...options.env, ...env }, stdio: 'pipe', timeout: 10 * 60_000 });
+          output = execFileSync('sh', ['-c', command], { cwd: inRoot(workdir), env: { ...options.env, ...env }, encoding: 'utf8', stdio: 'pipe', timeout: 10 * 60_000 });
         } catch (err) {
-          const e = err as { stdout?: Buffer; stderr?: Buffer };
-          throw new Error(`RUN ${command} failed:\n${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? ''}`);
+          const e = err as { stdout?: string; stderr?: string };
+          throw new Error(`RUN ${command} failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
         }
-        options.afterRun?.(args, inRoot(workdir));
+        options.afterRun?.(args, inRoot(workdir), output);
         break;
       }
       case 'ENV':

@@ -88,10 +88,10 @@ export const nodeGateway = (model: SystemModel): boolean => model.gateway.kind =
 export const kongGateway = (model: SystemModel): boolean => model.gateway.kind === 'kong' && deploysGateway(model);
 
 /**
- * Whether the monolith's process runs the Node gateway too: with `gateway.kind: node`, once the
- * gateway is a workspace package the system package can hold.
+ * Whether the monolith's process runs the Node gateway: the system package holds it once it is a
+ * workspace package, whatever `gateway.kind` (it then needs the gateway's secrets to start).
  */
-export const gatewayInSystem = (model: SystemModel): boolean => nodeGateway(model) && workspacePackages(model).includes(GATEWAY_PACKAGE_DIR);
+export const gatewayInSystem = (model: SystemModel): boolean => workspacePackages(model).includes(GATEWAY_PACKAGE_DIR);
 
 /** The services the gateway forwards to. */
 export function routedServices(model: SystemModel): Service[] {
@@ -166,16 +166,18 @@ function gatewayPart(model: SystemModel): Part {
  * default), so no discovery is configured.
  */
 function monolithPart(model: SystemModel): Part {
-  const gateway = gatewayInSystem(model);
+  const inside = gatewayInSystem(model);
+  // The gateway inside is the one clients reach with `kind: node`; with Kong, Kong is.
+  const served = inside && nodeGateway(model);
   return {
     name: MONOLITH,
     kind: 'monolith',
     dir: SYSTEM_PACKAGE_DIR,
-    packages: [RUNTIME_PACKAGE_DIR, ...model.services.map((s) => servicePath(s.name)), ...(gateway ? [GATEWAY_PACKAGE_DIR] : []), SYSTEM_PACKAGE_DIR],
+    packages: [RUNTIME_PACKAGE_DIR, ...model.services.map((s) => servicePath(s.name)), ...(inside ? [GATEWAY_PACKAGE_DIR] : []), SYSTEM_PACKAGE_DIR],
     manifests: workspacePackages(model),
-    ports: [...model.services.map((s) => s.port), ...(gateway ? [model.gateway.port] : [])],
-    portSettings: [...model.services.map((s) => `${constantCase(s.name)}_PORT`), ...(gateway ? ['GATEWAY_PORT'] : [])],
-    aliases: [...model.services.map((s) => s.name), ...(gateway ? [GATEWAY] : [])],
+    ports: [...model.services.map((s) => s.port), ...(served ? [model.gateway.port] : [])],
+    portSettings: [...model.services.map((s) => `${constantCase(s.name)}_PORT`), ...(served ? ['GATEWAY_PORT'] : [])],
+    aliases: [...model.services.map((s) => s.name), ...(served ? [GATEWAY] : [])],
     settings: [
       { name: 'HOST', value: '0.0.0.0' },
       { name: 'SHUTDOWN_TIMEOUT_MS', value: String(SHUTDOWN_TIMEOUT_MS) },
@@ -184,11 +186,11 @@ function monolithPart(model: SystemModel): Part {
       ),
       // One broker serves the whole process: a plain BROKER_URL holds for every service in it.
       ...(model.services.some(usesBroker) ? [{ name: 'BROKER_URL', secret: { kind: 'broker' } } as const] : []),
-      ...(gateway ? gatewaySecrets(model) : []),
+      ...(inside ? gatewaySecrets(model) : []),
     ],
     databases: model.services.filter((s) => s.features.database),
     broker: model.services.some(usesBroker),
-    rateLimitStore: gateway && model.gateway.rateLimitStore === 'redis',
+    rateLimitStore: inside && model.gateway.rateLimitStore === 'redis',
   };
 }
 

@@ -212,19 +212,14 @@ function kongEntries(model: SystemModel, upstreams: readonly string[]): Record<s
 
 /**
  * What docker-compose.yml takes from `.env`, with the placeholder `.env.example` gives: the
- * passwords of the containers it runs and the gateway's secret.
+ * passwords of the containers it runs (and Kong's public key, for the user to fill in).
  */
 export function composeVariables(model: SystemModel): { readonly name: string; readonly value: string }[] {
   if (!model.deploy.compose) return [];
   const text = JSON.stringify(composeDocument(model));
   const names = [...new Set([...text.matchAll(/\$\{([A-Z_][A-Z0-9_]*):\?/g)].map((m) => m[1]))].sort();
-  const placeholder = (name: string): string => {
-    if (name === JWT_PUBLIC_KEY_VAR) return '';
-    // The Node gateway wants at least 32 bytes of HS256 secret.
-    if (name === model.gateway.jwt?.secretEnv) return 'local-development-only-not-a-secret-0123456789';
-    return 'local-only-change-me';
-  };
-  return names.map((name) => ({ name, value: placeholder(name) }));
+  // The gateway's own section of .env.example has its secret already.
+  return names.filter((name) => name !== model.gateway.jwt?.secretEnv).map((name) => ({ name, value: name === JWT_PUBLIC_KEY_VAR ? '' : 'local-only-change-me' }));
 }
 
 export function composeDocument(model: SystemModel): Record<string, unknown> {
