@@ -3,8 +3,8 @@
  * the shop's user service image, and the shop in monolith mode, whose image is the whole system
  * as one process. The final stage runs as written (`npm ci -w … --omit=dev --omit=optional`
  * from the lockfile, in a folder holding only what the Dockerfile copies), then the process
- * starts from that layout with the image's command, answers, reports its health through the
- * image's HEALTHCHECK and stops on SIGTERM.
+ * starts from that layout with the image's command, answers (the monolith also through the Node
+ * gateway it runs), reports its health through the image's HEALTHCHECK and stops on SIGTERM.
  *
  * Two things differ from Docker, and say so: the build stage's `npm ci` runs as `--dry-run` (it
  * still checks the lockfile against the package.json files the stage copied) and compiles with
@@ -12,6 +12,7 @@
  * processes listen on 127.0.0.1 (HOST), as every test server here does, not the image's 0.0.0.0.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,6 +113,13 @@ function installed(root: string): string[] {
   return readdirSync(modules).flatMap((n) => (n.startsWith('@') ? readdirSync(join(modules, n)).map((m) => `${n}/${m}`) : n.startsWith('.') ? [] : [n]));
 }
 
+/** An HS256 JWT, as any issuer holding the secret would sign it. */
+function hs256(payload: object, secret: string): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(payload)}`;
+  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
+}
+
 async function createUser(port: number) {
   const res = await fetch(`http://127.0.0.1:${port}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Ada', email: 'ada@example.com' }) });
   return { status: res.status, body: (await res.json()) as { id: number; name: string } };
@@ -170,7 +178,7 @@ describe('the monolith (system/Dockerfile, deploy.mode: monolith)', () => {
     expect(image.workdir).toBe(join(image.root, 'app/system'));
   });
 
-  it('runs the shop as one process: every service answers on its port, the image’s health check sees them all', async () => {
+  it('runs the shop as one process: every service answers on its port and through the gateway, the image’s health check sees them all', async () => {
     const services = ['user', 'product', 'order', 'inventory', 'payment', 'notification'];
     const ports = Object.fromEntries(await Promise.all(services.map(async (s) => [s, await freePort()] as const)));
     // One process reads one environment: each service's settings carry its prefix.
@@ -191,6 +199,16 @@ describe('the monolith (system/Dockerfile, deploy.mode: monolith)', () => {
     expect(running.child.exitCode).toBeNull();
     const created = await createUser(ports.user);
     expect(created.status).toBe(201);
+    // …and through the Node gateway in the same process, with a token signed with its secret.
+    const viaGateway = (token?: string) =>
+      fetch(`http://127.0.0.1:${env.GATEWAY_PORT}/api/users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ name: 'Grace', email: 'grace@example.com' }),
+      });
+    expect((await viaGateway()).status).toBe(401);
+    const routed = await viaGateway(hs256({ sub: 'tester', exp: Math.floor(Date.now() / 1000) + 60 }, env.JWT_SECRET));
+    expect({ status: routed.status, body: await routed.json() }).toEqual({ status: 201, body: { id: expect.any(Number), name: 'Grace', email: 'grace@example.com' } });
     const health = Object.fromEntries(await Promise.all(services.map(async (s) => [s, (await fetch(`http://127.0.0.1:${ports[s]}/health`)).status] as const)));
     expect(health).toEqual({ user: 200, product: 200, order: 503, inventory: 200, payment: 200, notification: 200 });
     // The monolith is ready only when every service is: order's database is down.
