@@ -82,7 +82,7 @@ export function linkInstall(dir, { onInstall = () => {} } = {}) {
  * the system's own folders, as npm links workspaces. Packages of the install resolve their own
  * dependencies inside the install; the workspace packages resolve theirs through this folder.
  */
-function linkModules(dir, modules) {
+export function linkModules(dir, modules) {
   const target = join(dir, 'node_modules');
   if (existsSync(target)) return;
   const own = new Map();

@@ -11,6 +11,7 @@ if [ "${1:-}" = "--install" ]; then
   command -v deck >/dev/null 2>&1 || missing+=(deck) # decK validates the generated gateway/kong.yml
   command -v rabbitmq-server >/dev/null 2>&1 || missing+=(rabbitmq-server)
   command -v openssl >/dev/null 2>&1 || missing+=(openssl) # the gateway tests' self-signed https upstream
+  command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose) # reads the generated compose files offline
   if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" != 0 ]; then
       echo "the tests need ${missing[*]}: install them (apt-get install -y ${missing[*]}) or run this as root" >&2

@@ -4,6 +4,7 @@
  */
 import type { SystemModel } from '../model/types.js';
 import { checkCallCycles } from './calls.js';
+import { checkDeployNames, checkKubernetesScaling, checkMonolith } from './deploy.js';
 import { checkUnusedEvents } from './events.js';
 import type { Check, Finding } from './finding.js';
 import { checkOperations, checkPathParams } from './operations.js';
@@ -28,6 +29,9 @@ export const CHECKS: readonly Check[] = [
   checkSagas,
   checkUnusedEvents,
   checkCallCycles,
+  checkDeployNames,
+  checkKubernetesScaling,
+  checkMonolith,
 ];
 
 export function runChecks(model: SystemModel): Finding[] {

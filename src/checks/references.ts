@@ -29,6 +29,7 @@ export function checkServiceReferences(model: SystemModel): Finding[] {
       for (const st of [...saga.steps, ...saga.compensations]) need(st.service, [...st.at, 'service'], `saga ${saga.name} names`);
     }
   }
+  for (const o of model.deploy.kubernetes?.services ?? []) need(o.service, o.at, 'deploy.kubernetes.services names', 'key');
   return out;
 }
 

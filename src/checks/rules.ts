@@ -10,7 +10,7 @@ export interface RuleInfo {
 export const RULES: readonly RuleInfo[] = [
   { id: 'yaml-syntax', severity: 'error', summary: 'The file is not valid YAML (also: duplicate keys, alias bombs, not UTF-8, empty, too large).' },
   { id: 'schema', severity: 'error', summary: 'The JSON Schema rejects a value: unknown key, wrong type, bad name.' },
-  { id: 'unknown-service', severity: 'error', summary: 'calls, a route, a saga step or host names an undeclared service.' },
+  { id: 'unknown-service', severity: 'error', summary: 'calls, a route, a saga step, host or deploy.kubernetes.services names an undeclared service.' },
   { id: 'unknown-operation', severity: 'error', summary: 'A saga step or calls.operations names an operation the service lacks.' },
   { id: 'unknown-event', severity: 'error', summary: 'publishes, subscribes or a saga names an undeclared event; a * pattern matching none.' },
   { id: 'unknown-schema', severity: 'error', summary: 'A type names an undeclared schema.' },
@@ -25,4 +25,7 @@ export const RULES: readonly RuleInfo[] = [
   { id: 'call-cycle', severity: 'warning', summary: 'Synchronous calls form a cycle.' },
   { id: 'upstream-url', severity: 'error', summary: 'A route to a system outside the spec (upstream) names no usable http(s) URL.' },
   { id: 'route-unreachable', severity: 'warning', summary: "No operation of the route's service can be reached through the route." },
+  { id: 'deploy-name', severity: 'error', summary: 'A service has a name docker-compose.yml gives one of its own containers (`<service>-db`, `rabbitmq`, `consul`…).' },
+  { id: 'kubernetes-scaling', severity: 'error', summary: 'A Deployment would have maxReplicas below replicas, or request more CPU or memory than its limit.' },
+  { id: 'monolith-ignored', severity: 'warning', summary: 'A setting has no effect in monolith mode (per-service Kubernetes settings, Consul discovery).' },
 ];

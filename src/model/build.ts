@@ -8,6 +8,7 @@
  */
 import type * as Raw from '../spec/raw.js';
 import type { SpecPath } from '../spec/locate.js';
+import { deployOf } from './deploy.js';
 import { parseDuration } from './duration.js';
 import { defaultHandlerName, eventMatches } from './names.js';
 import { parseTypeString, type Scope } from './type-string.js';
@@ -276,13 +277,7 @@ export function buildModel(raw: Raw.Spec): SystemModel {
     events,
     sagas,
     gateway,
-    deploy: {
-      mode: raw.deploy?.mode ?? 'services',
-      compose: raw.deploy?.compose ?? true,
-      ...(raw.deploy?.kubernetes
-        ? { kubernetes: { namespace: raw.deploy.kubernetes.namespace ?? raw.name, replicas: raw.deploy.kubernetes.replicas ?? 1 } }
-        : {}),
-    },
+    deploy: deployOf(raw.deploy, raw.name, gateway),
   });
 }
 

@@ -257,10 +257,47 @@ export interface SystemModel {
   readonly sagas: readonly Saga[];
   /** Always present: the Node gateway is generated even without a `gateway` block (for `microgen dev`). */
   readonly gateway: Gateway;
-  readonly deploy: {
-    /** One process and image per service, or all of them as one (the monolith). */
-    readonly mode: 'services' | 'monolith';
-    readonly compose: boolean;
-    readonly kubernetes?: { readonly namespace: string; readonly replicas: number };
-  };
+  readonly deploy: Deploy;
+}
+
+/** CPU and memory as Kubernetes quantities (`250m`, `128Mi`). */
+export interface Quantities {
+  readonly cpu: string;
+  readonly memory: string;
+}
+
+/** How one Deployment runs: its replicas, autoscaling bounds and container resources. */
+export interface Scaling {
+  readonly replicas: number;
+  /** Above `replicas`: a HorizontalPodAutoscaler between the two. */
+  readonly maxReplicas: number;
+  /** The average CPU use (percent of the request) the autoscaler aims for. */
+  readonly cpuUtilization: number;
+  readonly resources: { readonly requests: Quantities; readonly limits: Quantities };
+}
+
+/** `deploy.kubernetes.services.<name>`: a service's own settings, defaults filled in. */
+export interface ScalingOverride {
+  readonly service: string;
+  readonly scaling: Scaling;
+  readonly at: SpecPath;
+}
+
+export interface Kubernetes {
+  readonly namespace: string;
+  /** Every Deployment's settings unless overridden. */
+  readonly scaling: Scaling;
+  readonly services: readonly ScalingOverride[];
+  /** The gateway's Deployment (Kong, or the Node gateway in services mode). */
+  readonly gateway: Scaling;
+  /** Where `deploy.kubernetes.gateway` is, when the spec has it. */
+  readonly gatewayAt?: SpecPath;
+  readonly at: SpecPath;
+}
+
+export interface Deploy {
+  /** One process and image per service, or all of them as one (the monolith). */
+  readonly mode: 'services' | 'monolith';
+  readonly compose: boolean;
+  readonly kubernetes?: Kubernetes;
 }

@@ -162,6 +162,22 @@ export type Duration5 = string;
  * Namespace the manifests are placed in.
  */
 export type Name2 = string;
+/**
+ * CPUs reserved for each container.
+ */
+export type CPUQuantity = string | number;
+/**
+ * Memory reserved for each container.
+ */
+export type MemoryQuantity = string;
+/**
+ * CPUs at most used by each container.
+ */
+export type CPUQuantity1 = string | number;
+/**
+ * Memory at most used by each container.
+ */
+export type MemoryQuantity1 = string;
 
 /**
  * A microgen system spec: services, events, sagas and gateway routes of one microservice system.
@@ -752,12 +768,93 @@ export interface DeployBlock {
   kubernetes?: KubernetesBlock;
 }
 /**
- * Generate Kubernetes manifests under k8s/.
+ * Generate Kubernetes manifests: a kustomize base under k8s/base (generated) and overlays under k8s/overlays (yours).
  */
 export interface KubernetesBlock {
   namespace?: Name2;
   /**
-   * Replicas per service deployment.
+   * Replicas of each Deployment (the least the autoscaler keeps). With 2 or more, a PodDisruptionBudget keeps all but one up during voluntary disruptions.
    */
   replicas?: number;
+  /**
+   * The most replicas the HorizontalPodAutoscaler may run; an autoscaler is generated when it is above `replicas`. Default: twice `replicas` when that is 2 or more, else `replicas` (no autoscaler).
+   */
+  maxReplicas?: number;
+  /**
+   * Average CPU use, in percent of the CPU request, that the autoscaler keeps each Deployment at.
+   */
+  cpuUtilization?: number;
+  resources?: Resources;
+  services?: PerServiceKubernetesSettings;
+  gateway?: KubernetesSettingsOfOneDeployment1;
+}
+/**
+ * CPU and memory requests and limits of the containers.
+ */
+export interface Resources {
+  requests?: ResourceRequests;
+  limits?: ResourceLimits;
+}
+/**
+ * CPU and memory requests of each container.
+ */
+export interface ResourceRequests {
+  cpu?: CPUQuantity;
+  memory?: MemoryQuantity;
+}
+/**
+ * CPU and memory limits of each container.
+ */
+export interface ResourceLimits {
+  cpu?: CPUQuantity1;
+  memory?: MemoryQuantity1;
+}
+/**
+ * Per-service settings that replace the defaults above for that service's Deployment.
+ */
+export interface PerServiceKubernetesSettings {
+  [k: string]: KubernetesSettingsOfOneDeployment;
+}
+/**
+ * Replicas, autoscaling bounds and resources of one Deployment.
+ */
+export interface KubernetesSettingsOfOneDeployment {
+  /**
+   * Replicas of each Deployment (the least the autoscaler keeps). With 2 or more, a PodDisruptionBudget keeps all but one up during voluntary disruptions.
+   */
+  replicas?: number;
+  /**
+   * The most replicas the HorizontalPodAutoscaler may run; an autoscaler is generated when it is above `replicas`. Default: twice `replicas` when that is 2 or more, else `replicas` (no autoscaler).
+   */
+  maxReplicas?: number;
+  /**
+   * Average CPU use, in percent of the CPU request, that the autoscaler keeps each Deployment at.
+   */
+  cpuUtilization?: number;
+  resources?: Resources1;
+}
+/**
+ * CPU and memory requests and limits of the containers.
+ */
+export interface Resources1 {
+  requests?: ResourceRequests;
+  limits?: ResourceLimits;
+}
+/**
+ * Replicas, autoscaling bounds and resources of one Deployment.
+ */
+export interface KubernetesSettingsOfOneDeployment1 {
+  /**
+   * Replicas of each Deployment (the least the autoscaler keeps). With 2 or more, a PodDisruptionBudget keeps all but one up during voluntary disruptions.
+   */
+  replicas?: number;
+  /**
+   * The most replicas the HorizontalPodAutoscaler may run; an autoscaler is generated when it is above `replicas`. Default: twice `replicas` when that is 2 or more, else `replicas` (no autoscaler).
+   */
+  maxReplicas?: number;
+  /**
+   * Average CPU use, in percent of the CPU request, that the autoscaler keeps each Deployment at.
+   */
+  cpuUtilization?: number;
+  resources?: Resources1;
 }

@@ -38,6 +38,7 @@ const CASES: Record<string, RuleCase> = {
       { line: 25, column: 17, message: 'saga checkout step pay names service "billing", which is not declared' },
       { line: 31, column: 18, message: 'saga notify names service "mailer", which is not declared' },
       { line: 35, column: 16, message: 'route /api/payments names service "payments", which is not declared (did you mean "payment"?)' },
+      { line: 41, column: 7, message: 'deploy.kubernetes.services names service "paymnt", which is not declared (did you mean "payment"?)' },
     ],
   },
   'unknown-operation': {
@@ -136,6 +137,29 @@ const CASES: Record<string, RuleCase> = {
       { line: 12, column: 13, message: 'route /api/users forwards /api/users/… unchanged, which reaches no operation of service user' },
       { line: 14, column: 13, message: 'route /api/people forwards /api/people/… as /people…, which reaches no operation of service user' },
       { line: 18, column: 13, message: 'route /users (DELETE only) forwards /users/… unchanged' },
+    ],
+  },
+  'deploy-name': {
+    severity: 'error',
+    bad: [
+      { line: 8, column: 3, message: 'service order-db has the name docker-compose.yml gives the database of service order' },
+      { line: 9, column: 3, message: 'service rabbitmq has the name docker-compose.yml gives RabbitMQ' },
+    ],
+  },
+  'kubernetes-scaling': {
+    severity: 'error',
+    bad: [
+      { line: 8, column: 3, message: 'every Deployment has maxReplicas 3, fewer than its replicas (4)' },
+      { line: 12, column: 7, message: 'the Deployment of service order requests 1500m of CPU, more than its limit (1)' },
+      { line: 17, column: 7, message: 'the Deployment of service payment requests 2Gi of memory, more than its limit (512Mi)' },
+    ],
+  },
+  'monolith-ignored': {
+    severity: 'warning',
+    bad: [
+      { line: 5, column: 9, message: 'discovery through Consul has no effect in monolith mode' },
+      { line: 21, column: 7, message: 'the Kubernetes settings of service order have no effect in monolith mode' },
+      { line: 22, column: 5, message: "the gateway's Kubernetes settings have no effect in monolith mode" },
     ],
   },
 };

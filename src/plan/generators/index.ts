@@ -7,10 +7,13 @@ import type { Service } from '../../model/types.js';
 import type { GenerateContext } from '../context.js';
 import type { PlannedFile } from '../tree.js';
 import { clientFiles } from './clients.js';
+import { composeFiles } from './compose.js';
 import { contractFiles } from './contracts.js';
+import { dockerFiles } from './dockerfiles.js';
 import { eventFiles } from './events.js';
 import { gatewayFiles } from './gateway.js';
 import { kongFiles } from './kong.js';
+import { kubernetesFiles } from './kubernetes.js';
 import { openApiFile } from './openapi-file.js';
 import { runtimeFiles } from './runtime.js';
 import { serviceDefinitionFiles } from './service-definition.js';
@@ -40,4 +43,7 @@ export const GENERATORS: readonly Generator[] = [
   { name: 'gateway', files: gatewayFiles },
   { name: 'system', files: systemFiles },
   { name: 'kong', files: kongFiles },
+  { name: 'dockerfiles', files: dockerFiles },
+  { name: 'compose', files: composeFiles },
+  { name: 'kubernetes', files: kubernetesFiles },
 ];

@@ -10,6 +10,8 @@ import { HEADER_TEXT, type PlannedFile } from '../tree.js';
 import { deps, OVERRIDES } from '../versions.js';
 import { defaultDatabaseUrl } from '../databases.js';
 import { RUNTIME_PACKAGE_DIR, typeScriptProjects, workspacePackages } from '../workspaces.js';
+import { deployView } from '../deploy/readme.js';
+import { composeVariables } from './compose.js';
 import { uniqueHandlers } from './events.js';
 
 /** Where `rateLimitStore: redis` counts when `GATEWAY_REDIS_URL` says nothing else (the runtime's default). */
@@ -144,7 +146,12 @@ export function workspaceFiles(ctx: GenerateContext): PlannedFile[] {
     { path: 'tsconfig.base.json', owner: 'generated', key: 'workspace:tsconfig-base', content: render('workspace/tsconfig.base.json', { header }) },
     { path: 'tsconfig.json', owner: 'generated', key: 'workspace:tsconfig', content: render('workspace/tsconfig.json', { header, projects: typeScriptProjects(model) }) },
     { path: '.gitignore', owner: 'generated', key: 'workspace:gitignore', content: render('workspace/gitignore', { header }) },
-    { path: '.env.example', owner: 'generated', key: 'workspace:env-example', content: render('workspace/env.example', { header, services, databases, consul, consulUrl: DEFAULT_CONSUL_URL, events, gateway }) },
+    {
+      path: '.env.example',
+      owner: 'generated',
+      key: 'workspace:env-example',
+      content: render('workspace/env.example', { header, services, databases, consul, consulUrl: DEFAULT_CONSUL_URL, events, gateway, compose: composeVariables(model) }),
+    },
     {
       path: 'README.md',
       owner: 'generated',
@@ -163,6 +170,7 @@ export function workspaceFiles(ctx: GenerateContext): PlannedFile[] {
         example: readmeExample(model),
         kong: model.gateway.kind === 'kong',
         gateway,
+        deploy: deployView(model),
       }),
     },
   ];
