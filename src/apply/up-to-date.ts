@@ -28,7 +28,6 @@ interface Cache {
 /** Identifies microgen's build (scripts/build-id.js); undefined when running from sources. */
 function buildId(): string | undefined {
   try {
-    // Read, not required: the bundle (scripts/bundle.js) must not carry a copy of the id that hashes it.
     return (JSON.parse(readFileSync(new URL('../build-id.json', import.meta.url), 'utf8')) as { id: string }).id;
   } catch {
     return undefined;

@@ -24,8 +24,7 @@ let compiled: ValidateFunction | undefined;
 function validator(): ValidateFunction {
   if (!compiled) {
     try {
-      // By path, not by name: the bundle (scripts/bundle.js) leaves it out, as only a rejected spec needs it.
-      compiled = require(fileURLToPath(new URL('./schema-validator.cjs', import.meta.url))) as ValidateFunction;
+      compiled = require('./schema-validator.cjs') as ValidateFunction;
     } catch {
       // Only without a build: ajv's compiler is ~35 modules (~30 ms to load) the precompiled validator does not need.
       const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
