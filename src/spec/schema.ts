@@ -217,22 +217,9 @@ function resolveRef(node: SchemaNode, root: SchemaNode): SchemaNode {
     .reduce<SchemaNode>((n, key) => (n[key] as SchemaNode) ?? {}, root);
 }
 
-let check: ValidateFunction | undefined;
-
-/**
- * Does the JSON Schema accept the data? No messages, no positions: the fast path's question,
- * answered by the build's first-error validator (scripts/compile-schema.js), which makes no
- * error objects; from sources, by the full one (the answer is the same).
- */
+/** Does the JSON Schema accept the data? (No messages, no positions.) */
 export function acceptsSchema(data: unknown): boolean {
-  if (!check) {
-    try {
-      check = require('./schema-check.cjs') as ValidateFunction;
-    } catch {
-      check = validator();
-    }
-  }
-  return check(data) === true;
+  return validator()(data) === true;
 }
 
 export function validateSchema(source: SpecSource): Diagnostic[] {

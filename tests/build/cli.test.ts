@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/io.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'bin/microgen.js');
@@ -23,6 +24,22 @@ describe('the built CLI', () => {
     const out = run(['add', 'operation', service, 'pingBuilt', '--http', 'GET /ping-built'], dir);
     expect(out).toMatch(/stub\s+services\/[^\n]*operations\.ts \(added pingBuilt\)/);
     expect(readFileSync(join(dir, `services/${service}/src/handlers/operations.ts`), 'utf8')).toMatch(/async pingBuilt\(/);
+  });
+
+  it('explains a spec the schema rejects as the sources do (the build precompiles the validator)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'microgen-cli-'));
+    const spec = ['microgen: 1', 'name: Bad Name', 'servics: {}', 'services:', '  User:', '    port: "80"', '    database: postgress', '    operations:', '      get:', '        responses: { 200: Nope }', 'sagas:', '  s:', '    style: orchestra', ''];
+    writeFileSync(join(dir, 'microgen.yaml'), spec.join('\n'));
+    let built = '';
+    try {
+      run(['lint'], dir);
+    } catch (err) {
+      built = (err as { stdout: string }).stdout;
+    }
+    const fromSources = await runCli(['lint'], dir);
+    expect(fromSources.code).toBe(1);
+    expect(built).toBe(fromSources.stdout);
+    expect(built).toMatch(/7 errors/);
   });
 });
 
