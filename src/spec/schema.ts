@@ -217,11 +217,6 @@ function resolveRef(node: SchemaNode, root: SchemaNode): SchemaNode {
     .reduce<SchemaNode>((n, key) => (n[key] as SchemaNode) ?? {}, root);
 }
 
-/** Does the JSON Schema accept the data? (No messages, no positions.) */
-export function acceptsSchema(data: unknown): boolean {
-  return validator()(data) === true;
-}
-
 export function validateSchema(source: SpecSource): Diagnostic[] {
   const validate = validator();
   if (validate(source.data)) return [];
