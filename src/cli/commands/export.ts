@@ -1,9 +1,9 @@
 /** `microgen export openapi|asyncapi [SPEC] [--out DIR] [--service NAME] [--json]`. */
 import { Argument, type Command } from 'commander';
-import { stringify } from 'yaml';
 import { asyncApiDocument } from '../../export/asyncapi.js';
 import { openApiDocument } from '../../export/openapi.js';
 import type { SystemModel } from '../../model/types.js';
+import { toYaml } from '../../render/yaml.js';
 import { didYouMean } from '../../util/suggest.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
@@ -16,11 +16,6 @@ export interface ExportOptions {
   out?: string;
   service?: string;
   json?: boolean;
-}
-
-/** YAML as people write it: no anchors for repeated objects, long lines kept whole. */
-export function toYaml(doc: unknown): string {
-  return stringify(doc, { aliasDuplicateObjects: false, lineWidth: 0 });
 }
 
 const serialise = (doc: unknown, json: boolean): string => (json ? JSON.stringify(doc, null, 2) + '\n' : toYaml(doc));
