@@ -2,12 +2,21 @@
  * One engine, three endings (`generate`, `generate --dry-run`, `check`): lint the spec,
  * recover a crashed run, build the plan, reconcile it with the disk and the manifest.
  * Only `applyPlan` writes, and only when nothing conflicts.
+ *
+ * A second run with the same spec changes nothing, and proving that the long way (lint, render
+ * and hash every file) takes longer than a user should wait. So, like git's index, a successful
+ * run records in `.microgen/cache.json` (local, ignored by git) a fingerprint of its inputs (the
+ * spec's bytes and path, and microgen itself) and each file's size and mtime; `upToDate` answers
+ * from it when nothing moved. Anything unexpected there means the full run, which is always right.
  */
-import { basename, isAbsolute, join, relative, sep } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { ensureDir, linkOnTheWay, PathProbe, readText, type FileStamp } from './apply/fsx.js';
-import { applyOps, recoverJournal, type CrashSeam, type FileOp } from './apply/journal.js';
-import { MANIFEST_PATH, readManifest, serializeManifest } from './apply/manifest.js';
+import { basename, isAbsolute, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureDir, linkOnTheWay, PathProbe, readText, writeAtomic } from './apply/fsx.js';
+import { applyOps, JOURNAL_DIR, recoverJournal, type CrashSeam, type FileOp } from './apply/journal.js';
+import { MANIFEST_DIR, MANIFEST_PATH, readManifest, serializeManifest } from './apply/manifest.js';
 import { changesDisk, nextManifest, reconcile, type Action } from './apply/reconcile.js';
 import type { Diagnostic } from './diagnostics/diagnostic.js';
 import { hasErrors, lintBytes } from './lint.js';
@@ -15,7 +24,6 @@ import type { SystemModel } from './model/types.js';
 import { planSystem } from './plan/index.js';
 import { mark } from './util/timings.js';
 import type { VirtualTree } from './plan/tree.js';
-import { existsSync, readFileSync } from 'node:fs';
 
 export interface EngineInput {
   /** Absolute path of the spec. */
@@ -33,6 +41,7 @@ export type EngineResult =
   | { readonly ok: false; readonly diagnostics: Diagnostic[] }
   | {
       readonly ok: true;
+      readonly outDir: string;
       readonly diagnostics: Diagnostic[];
       readonly model: SystemModel;
       readonly tree: VirtualTree;
@@ -41,8 +50,12 @@ export type EngineResult =
       /** The paths the new manifest lists. */
       readonly manifestPaths: readonly string[];
       readonly manifestChanged: boolean;
+      /** Of the inputs, for the no-op cache. */
+      readonly fingerprint: string;
       readonly recovered: 'none' | 'rolled-back' | 'completed';
     };
+
+export type Plan = Extract<EngineResult, { ok: true }>;
 
 const posix = (p: string): string => p.split(sep).join('/');
 
@@ -72,15 +85,20 @@ export async function planRun(input: EngineInput, bytes: Uint8Array = readFileSy
   const manifestText = serializeManifest(next);
   const manifestChanged = readText(join(input.outDir, MANIFEST_PATH)) !== manifestText;
   mark('manifest');
-  return { ok: true, diagnostics: lint.diagnostics, model: lint.model, tree, actions, manifestText, manifestPaths: Object.keys(next.files), manifestChanged, recovered };
+  const fingerprint = inputsFingerprint(input, bytes);
+  return { ok: true, outDir: input.outDir, diagnostics: lint.diagnostics, model: lint.model, tree, actions, manifestText, manifestPaths: Object.keys(next.files), manifestChanged, fingerprint, recovered };
 }
 
 export const conflictsOf = (actions: readonly Action[]) => actions.filter((a): a is Extract<Action, { kind: 'conflict' }> => a.kind === 'conflict');
 
 export class ApplyRefused extends Error {}
 
-/** Writes the plan. Refuses (writing nothing) on conflicts or a path through a symbolic link. */
-export function applyPlan(outDir: string, actions: readonly Action[], manifestText: string, manifestChanged: boolean, seam?: CrashSeam, stamps?: Map<string, FileStamp>): FileOp[] {
+/**
+ * Writes the plan, then records the no-op cache. Refuses (writing nothing) on conflicts or a
+ * path through a symbolic link.
+ */
+export function applyPlan(plan: Plan, seam?: CrashSeam): FileOp[] {
+  const { outDir, actions } = plan;
   if (conflictsOf(actions).length) throw new ApplyRefused('conflicts');
   const ops: FileOp[] = [];
   for (const a of actions) {
@@ -94,18 +112,95 @@ export function applyPlan(outDir: string, actions: readonly Action[], manifestTe
     const link = linkOnTheWay(outDir, op.path, probe);
     if (link) throw new ApplyRefused(`${op.path} leads through the symbolic link ${link}; refusing to write outside ${outDir}`);
   }
-  // A run that changes nothing writes nothing, not even the manifest: mtimes stay as they were.
-  if (ops.length === 0 && !manifestChanged) return ops;
-  mark('check paths');
-  try {
-    ensureDir(outDir);
-  } catch (err) {
-    // A file, a broken link or a read-only place where the folder must be: a bad --out, not a failed run.
-    throw new ApplyRefused(`cannot create the output folder ${outDir}: ${(err as Error).message}`);
+  // A run that changes nothing writes nothing but the cache: mtimes stay as they were.
+  if (ops.length > 0 || plan.manifestChanged) {
+    mark('check paths');
+    try {
+      ensureDir(outDir);
+    } catch (err) {
+      // A file, a broken link or a read-only place where the folder must be: a bad --out, not a failed run.
+      throw new ApplyRefused(`cannot create the output folder ${outDir}: ${(err as Error).message}`);
+    }
+    applyOps(outDir, ops, plan.manifestText, seam);
+    mark('write');
   }
-  applyOps(outDir, ops, manifestText, seam, stamps);
-  mark('write');
+  recordUpToDate(outDir, plan.fingerprint, plan.manifestPaths);
+  mark('record the no-op cache');
   return ops;
+}
+
+export const CACHE_PATH = `${MANIFEST_DIR}/cache.json`;
+
+interface Cache {
+  version: 1;
+  fingerprint: string;
+  /** path → [size, mtimeMs] */
+  files: Record<string, [number, number]>;
+}
+
+let programHash: string | undefined;
+
+/**
+ * Identifies the running microgen: a hash of its code (the folder this module is in: dist/, or
+ * src/ when running from sources), templates and schema. A changed microgen regenerates in full.
+ */
+function program(): string {
+  if (programHash) return programHash;
+  const hash = createHash('sha256');
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) walk(path);
+      else if (!e.name.endsWith('.map')) hash.update(path).update('\0').update(readFileSync(path));
+    }
+  };
+  for (const dir of ['.', '../templates', '../schema']) walk(fileURLToPath(new URL(dir, import.meta.url)));
+  return (programHash = hash.digest('hex'));
+}
+
+function inputsFingerprint(input: EngineInput, bytes: Uint8Array): string {
+  return createHash('sha256').update(program()).update('\0').update(specPathFromOut(input.outDir, input.specPath)).update('\0').update(bytes).digest('hex');
+}
+
+function stampOf(path: string): [number, number] | undefined {
+  const st = statSync(path, { throwIfNoEntry: false });
+  return st && [st.size, st.mtimeMs];
+}
+
+/**
+ * How many files are known to be up to date with the spec `bytes` (from the last run's cache),
+ * or undefined when only a full run can tell. `--force` always runs in full.
+ */
+export function upToDate(input: EngineInput, bytes: Uint8Array): number | undefined {
+  // An interrupted run leaves a journal: the full run recovers it.
+  if (input.force || existsSync(join(input.outDir, JOURNAL_DIR))) return undefined;
+  let cache: Cache;
+  try {
+    cache = JSON.parse(readFileSync(join(input.outDir, CACHE_PATH), 'utf8')) as Cache;
+  } catch {
+    return undefined;
+  }
+  if (cache.version !== 1 || cache.fingerprint !== inputsFingerprint(input, bytes)) return undefined;
+  const paths = Object.keys(cache.files);
+  for (const p of paths) {
+    const st = stampOf(join(input.outDir, p));
+    if (!st || st[0] !== cache.files[p][0] || st[1] !== cache.files[p][1]) return undefined;
+  }
+  return paths.length - 1; // the manifest is not one of the generated files
+}
+
+/** Records the files the manifest (just committed) lists, and the manifest itself. */
+function recordUpToDate(outDir: string, fingerprint: string, manifestPaths: readonly string[]): void {
+  const files: Cache['files'] = {};
+  for (const p of [...manifestPaths, MANIFEST_PATH].sort()) {
+    const st = stampOf(join(outDir, p));
+    if (!st) return; // a planned file is missing (a deleted user file): no shortcut next time
+    files[p] = st;
+  }
+  const text = `${JSON.stringify({ version: 1, fingerprint, files } satisfies Cache)}\n`;
+  if (readText(join(outDir, CACHE_PATH)) === text) return;
+  ensureDir(join(outDir, MANIFEST_DIR));
+  writeAtomic(join(outDir, CACHE_PATH), text, false);
 }
 
 const require = createRequire(import.meta.url);

@@ -32,7 +32,7 @@ async function generate(dir: string, spec: string, seam?: { failAfter: number; m
   writeFileSync(join(dir, 'microgen.yaml'), spec);
   const result = await planRun(input(dir));
   if (!result.ok) throw new Error('lint failed');
-  return applyPlan(dir, result.actions, result.manifestText, result.manifestChanged, seam);
+  return applyPlan(result, seam);
 }
 
 const noSpec = (p: string) => p === 'microgen.yaml';
