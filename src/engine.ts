@@ -1,7 +1,8 @@
 /**
- * One engine, three endings (`generate`, `generate --dry-run`, `check`): lint the spec,
- * recover a crashed run, build the plan, reconcile it with the disk and the manifest.
- * Only `applyPlan` writes, and only when nothing conflicts.
+ * One engine, three endings (`generate`, `generate --dry-run`, `check`). First `recover`
+ * finishes or undoes a run that was killed while writing; then `planRun` lints the spec, builds
+ * the plan and reconciles it with the disk and the manifest, reading only; `applyPlan` writes,
+ * and only when nothing conflicts.
  *
  * A second run with the same spec changes nothing, and proving that the long way (lint, render
  * and hash every file) takes longer than a user should wait. So, like git's index, a successful
@@ -52,7 +53,6 @@ export type EngineResult =
       readonly manifestChanged: boolean;
       /** Of the inputs, for the no-op cache. */
       readonly fingerprint: string;
-      readonly recovered: 'none' | 'rolled-back' | 'completed';
     };
 
 export type Plan = Extract<EngineResult, { ok: true }>;
@@ -68,12 +68,21 @@ export function specPathFromOut(outDir: string, specPath: string): string {
   return rel && !rel.startsWith('../') && !isAbsolute(rel) ? rel : basename(specPath);
 }
 
+/**
+ * The first step of every command that writes or compares with the disk: a journal left by a
+ * run that was killed while writing restores the old tree (or, when the new manifest was
+ * already written, completes the new one), whatever the spec now says. Returns what it did.
+ */
+export function recover(outDir: string): 'none' | 'rolled-back' | 'completed' {
+  return recoverJournal(outDir);
+}
+
+/** Lints the spec and plans the run against the disk and the manifest, reading only. */
 export async function planRun(input: EngineInput, bytes: Uint8Array = readFileSync(input.specPath)): Promise<EngineResult> {
   mark('read spec');
   const lint = lintBytes(input.specDisplay, bytes);
   mark('lint');
   if (hasErrors(lint) || !lint.model) return { ok: false, diagnostics: lint.diagnostics };
-  const recovered = recoverJournal(input.outDir);
   const tree = planSystem({ model: lint.model, specPath: specPathFromOut(input.outDir, input.specPath), version: input.version });
   mark('plan');
   const manifest = readManifest(input.outDir, input.generator);
@@ -86,7 +95,7 @@ export async function planRun(input: EngineInput, bytes: Uint8Array = readFileSy
   const manifestChanged = readText(join(input.outDir, MANIFEST_PATH)) !== manifestText;
   mark('manifest');
   const fingerprint = inputsFingerprint(input, bytes);
-  return { ok: true, outDir: input.outDir, diagnostics: lint.diagnostics, model: lint.model, tree, actions, manifestText, manifestPaths: Object.keys(next.files), manifestChanged, fingerprint, recovered };
+  return { ok: true, outDir: input.outDir, diagnostics: lint.diagnostics, model: lint.model, tree, actions, manifestText, manifestPaths: Object.keys(next.files), manifestChanged, fingerprint };
 }
 
 export const conflictsOf = (actions: readonly Action[]) => actions.filter((a): a is Extract<Action, { kind: 'conflict' }> => a.kind === 'conflict');

@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ManifestError } from '../../apply/manifest.js';
 import type { Action } from '../../apply/reconcile.js';
-import { actionDiff, ApplyRefused, applyPlan, changesDisk, conflictsOf, planRun, upToDate, type EngineInput, type EngineResult, type Plan } from '../../engine.js';
+import { actionDiff, ApplyRefused, applyPlan, changesDisk, conflictsOf, planRun, recover, upToDate, type EngineInput, type EngineResult, type Plan } from '../../engine.js';
 import { formatText } from '../../diagnostics/format/text.js';
 import { PlanError } from '../../plan/tree.js';
 import { ExitError, UsageError } from '../errors.js';
@@ -27,9 +27,17 @@ interface Target {
   bytes: Buffer;
 }
 
-function target(io: Io, specArg: string | undefined, opts: CommonOptions & { force?: boolean }): Target {
+/**
+ * The first steps of `generate` and `check`: find the spec and the output folder, recover a run
+ * that was killed while writing there (before the spec is read, so whatever the spec now says,
+ * no half-written tree stays in place), then read the spec.
+ */
+function begin(io: Io, specArg: string | undefined, opts: CommonOptions & { force?: boolean }): Target {
   const spec = resolveSpec(io.cwd, specArg);
   const outDir = resolve(io.cwd, opts.out ?? dirname(spec.path));
+  const recovered = recover(outDir);
+  if (recovered === 'rolled-back') io.err('note: an interrupted generation was rolled back; the previous files are restored\n');
+  if (recovered === 'completed') io.err('note: an interrupted generation had already committed; its journal was cleaned up\n');
   return { input: { specPath: spec.path, specDisplay: spec.display, outDir, force: opts.force, generator: GENERATOR, version: VERSION }, bytes: readSpecBytes(spec) };
 }
 
@@ -47,8 +55,6 @@ async function plan(io: Io, t: Target): Promise<Plan> {
     throw new ExitError(1);
   }
   if (result.diagnostics.length) io.err(formatText(result.diagnostics, io.errPaint));
-  if (result.recovered === 'rolled-back') io.err('note: an interrupted generation was rolled back; the previous files are restored\n');
-  if (result.recovered === 'completed') io.err('note: an interrupted generation had already committed; its journal was cleaned up\n');
   return result;
 }
 
@@ -113,7 +119,7 @@ function printConflicts(io: Io, actions: readonly Action[]): void {
 }
 
 export async function runGenerate(io: Io, specArg: string | undefined, opts: CommonOptions & { dryRun?: boolean; force?: boolean }): Promise<number> {
-  const t = target(io, specArg, opts);
+  const t = begin(io, specArg, opts);
   const fresh = upToDate(t.input, t.bytes);
   if (fresh !== undefined) {
     if (opts.json) io.out(`${JSON.stringify({ actions: [], upToDate: true }, null, 2)}\n`);
@@ -154,7 +160,7 @@ export async function runGenerate(io: Io, specArg: string | undefined, opts: Com
 }
 
 export async function runCheck(io: Io, specArg: string | undefined, opts: CommonOptions): Promise<number> {
-  const t = target(io, specArg, opts);
+  const t = begin(io, specArg, opts);
   const fresh = upToDate(t.input, t.bytes);
   if (fresh !== undefined) {
     if (opts.json) io.out(`${JSON.stringify({ inSync: true, stale: [] }, null, 2)}\n`);
