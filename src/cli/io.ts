@@ -1,5 +1,5 @@
 /** Where commands write: injectable so tests run commands in-process and read what they said. */
-import { paintFor, type Paint } from './paint.js';
+import { paintFor, type Paint } from '../util/paint.js';
 
 export interface Io {
   out(text: string): void;
