@@ -7,29 +7,10 @@
  * (`scope: 'unknown'`, empty `matches`) and the checks turn that into diagnostics.
  */
 import type * as Raw from '../spec/raw.js';
-import type { SpecPath } from '../spec/locate.js';
 import { parseDuration } from './duration.js';
 import { defaultHandlerName, eventMatches } from './names.js';
 import { parseTypeString, type Scope } from './type-string.js';
-import type {
-  BreakerPolicy,
-  Call,
-  Constraints,
-  EventDef,
-  Field,
-  Gateway,
-  HttpMethod,
-  NamedSchema,
-  Operation,
-  Publication,
-  RetryPolicy,
-  Route,
-  Saga,
-  Service,
-  Subscription,
-  SystemModel,
-  TypeRef,
-} from './types.js';
+import type { BreakerPolicy, Call, Constraints, EventDef, Field, Gateway, HttpMethod, NamedSchema, Operation, Publication, RetryPolicy, Route, Saga, Service, SpecPath, Subscription, SystemModel, TypeRef } from './types.js';
 
 export const FIRST_SERVICE_PORT = 8001;
 export const DEFAULT_GATEWAY_PORT = 8000;

@@ -5,12 +5,9 @@
  */
 import { isMap, isPair, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import type { Diagnostic, Severity } from '../diagnostics/diagnostic.js';
+import type { Anchor, SpecPath } from '../model/types.js';
 import type { SpecSource } from './source.js';
 
-export type SpecPath = readonly (string | number)[];
-
-/** Where a diagnostic points: the key of the last path element, or its value. */
-export type Anchor = 'key' | 'value';
 
 interface Found {
   node: Node | null;

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { oneLine, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { closest } from '../util/suggest.js';
-import { diagnosticAt, type SpecPath } from './locate.js';
+import type { SpecPath } from '../model/types.js';
+import { diagnosticAt } from './locate.js';
 import type { SpecSource } from './source.js';
 import { AJV_OPTIONS, CUSTOM_KEYWORDS } from './ajv-options.js';
 
