@@ -1,5 +1,9 @@
 /** Where commands write: injectable so tests run commands in-process and read what they said. */
+import { writeFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { ensureDir } from '../apply/fsx.js';
 import { paintFor, type Paint } from '../util/paint.js';
+import { UsageError } from './errors.js';
 
 export interface Io {
   out(text: string): void;
@@ -27,4 +31,17 @@ export function processIo(): Io {
 function readerGone(err: NodeJS.ErrnoException): void {
   if (err.code !== 'EPIPE') throw err;
   process.exit(process.exitCode ?? 0);
+}
+
+/** Writes `text` to `out` (relative to the working folder), creating its folder; returns the path to show. */
+export function writeOutput(io: Io, out: string, text: string): string {
+  const path = resolve(io.cwd, out);
+  try {
+    ensureDir(dirname(path));
+    writeFileSync(path, text);
+  } catch (err) {
+    throw new UsageError(`cannot write ${out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const rel = relative(io.cwd, path);
+  return rel && !rel.startsWith('..') ? rel : path;
 }
