@@ -4,7 +4,7 @@
  * the plan and reconciles it with the disk and the manifest, reading only; `applyPlan` writes,
  * and only when nothing conflicts.
  *
- * A second run with the same spec changes nothing, and proving that the long way (lint, render
+ * A second run with the same spec changes nothing, but proving it the long way (lint, render
  * and hash every file) takes longer than a user should wait. So, like git's index, a successful
  * run records in `.microgen/cache.json` (local, ignored by git) a fingerprint of its inputs (the
  * spec's bytes and path, and microgen itself) and each file's size and mtime; `upToDate` answers
