@@ -59,9 +59,11 @@ function decode(file: string, bytes: Uint8Array): { text: string } | { diagnosti
       return false;
     }
   };
-  if (decodes(bytes.length)) {
-    const text = new TextDecoder('utf-8').decode(bytes);
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+  } catch {
+    // not UTF-8: find where
   }
   // Validity of a prefix is monotonic, so binary search finds the first bad byte.
   let lo = 0;
@@ -114,7 +116,8 @@ function depthOf(value: unknown): number {
   return max;
 }
 
-const isBlank = (text: string): boolean => text.split('\n').every((line) => /^\s*(#[^\n]*)?$/.test(line));
+/** No line holds more than blanks and a comment. (Linear: a single regex over whole lines once backtracked exponentially.) */
+const isBlank = (text: string): boolean => !/(?:^|\n)[^\S\n]*[^\s#]/.test(text);
 const emptyFile = (file: string): Diagnostic => syntax(file, 1, 1, 'the file is empty: a spec needs at least `microgen: 1` and `name`');
 
 /**
@@ -122,8 +125,6 @@ const emptyFile = (file: string): Diagnostic => syntax(file, 1, 1, 'the file is 
  * `file` is only used in diagnostics.
  */
 export function parseSpecText(file: string, text: string): LoadResult {
-  // Line by line: the old single regex `^(\s*(#.*)?\n?)*$` backtracked exponentially, so a spec
-  // starting with ~20 blank lines took seconds (minutes at 25) before YAML parsing even began.
   if (isBlank(text)) return { ok: false, diagnostics: [emptyFile(file)] };
   const lineCounter = new LineCounter();
   let doc: Document.Parsed;
