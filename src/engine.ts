@@ -1,13 +1,23 @@
 /**
- * One engine, three endings (`generate`, `generate --dry-run`, `check`): lint the spec,
- * recover a crashed run, build the plan, reconcile it with the disk and the manifest.
- * Only `applyPlan` writes, and only when nothing conflicts.
+ * One engine, three endings (`generate`, `generate --dry-run`, `check`). First `recover`
+ * finishes or undoes a run that was killed while writing; then `planRun` lints the spec, builds
+ * the plan and reconciles it with the disk and the manifest, reading only; `applyPlan` writes,
+ * and only when nothing conflicts.
+ *
+ * A second run with the same spec changes nothing, but proving it the long way (lint, render
+ * and hash every file) takes longer than a user should wait. So, like git's index, a successful
+ * run records in `.microgen/cache.json` (local, ignored by git) a fingerprint of its inputs (the
+ * spec's bytes and path, and microgen itself) and each file's size and mtime; `upToDate` answers
+ * from it when nothing moved. Anything unexpected there means the full run, which is always right.
  */
-import { basename, isAbsolute, join, relative, sep } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { ensureDir, linkOnTheWay, PathProbe, readText, type FileStamp } from './apply/fsx.js';
-import { applyOps, recoverJournal, type CrashSeam, type FileOp } from './apply/journal.js';
-import { MANIFEST_PATH, readManifest, serializeManifest } from './apply/manifest.js';
+import { basename, isAbsolute, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureDir, linkOnTheWay, PathProbe, readText, writeAtomic } from './apply/fsx.js';
+import { applyOps, JOURNAL_DIR, recoverJournal, type CrashSeam, type FileOp } from './apply/journal.js';
+import { MANIFEST_DIR, MANIFEST_PATH, readManifest, serializeManifest } from './apply/manifest.js';
 import { changesDisk, nextManifest, reconcile, type Action } from './apply/reconcile.js';
 import type { Diagnostic } from './diagnostics/diagnostic.js';
 import { hasErrors, lintBytes } from './lint.js';
@@ -16,7 +26,6 @@ import { planSystem } from './plan/index.js';
 import { loadRuntimePackage } from './plan/runtime-package.js';
 import { mark } from './util/timings.js';
 import type { VirtualTree } from './plan/tree.js';
-import { existsSync, readFileSync } from 'node:fs';
 
 export interface EngineInput {
   /** Absolute path of the spec. */
@@ -34,6 +43,7 @@ export type EngineResult =
   | { readonly ok: false; readonly diagnostics: Diagnostic[] }
   | {
       readonly ok: true;
+      readonly outDir: string;
       readonly diagnostics: Diagnostic[];
       readonly model: SystemModel;
       readonly tree: VirtualTree;
@@ -42,8 +52,11 @@ export type EngineResult =
       /** The paths the new manifest lists. */
       readonly manifestPaths: readonly string[];
       readonly manifestChanged: boolean;
-      readonly recovered: 'none' | 'rolled-back' | 'completed';
+      /** Of the inputs, for the no-op cache. */
+      readonly fingerprint: string;
     };
+
+export type Plan = Extract<EngineResult, { ok: true }>;
 
 const posix = (p: string): string => p.split(sep).join('/');
 
@@ -56,12 +69,21 @@ export function specPathFromOut(outDir: string, specPath: string): string {
   return rel && !rel.startsWith('../') && !isAbsolute(rel) ? rel : basename(specPath);
 }
 
+/**
+ * The first step of every command that writes or compares with the disk: a journal left by a
+ * run that was killed while writing restores the old tree (or, when the new manifest was
+ * already written, completes the new one), whatever the spec now says. Returns what it did.
+ */
+export function recover(outDir: string): 'none' | 'rolled-back' | 'completed' {
+  return recoverJournal(outDir);
+}
+
+/** Lints the spec and plans the run against the disk and the manifest, reading only. */
 export async function planRun(input: EngineInput, bytes: Uint8Array = readFileSync(input.specPath)): Promise<EngineResult> {
   mark('read spec');
   const lint = lintBytes(input.specDisplay, bytes);
   mark('lint');
   if (hasErrors(lint) || !lint.model) return { ok: false, diagnostics: lint.diagnostics };
-  const recovered = recoverJournal(input.outDir);
   const tree = planSystem({ model: lint.model, specPath: specPathFromOut(input.outDir, input.specPath), version: input.version, runtime: loadRuntimePackage() });
   mark('plan');
   const manifest = readManifest(input.outDir, input.generator);
@@ -73,15 +95,20 @@ export async function planRun(input: EngineInput, bytes: Uint8Array = readFileSy
   const manifestText = serializeManifest(next);
   const manifestChanged = readText(join(input.outDir, MANIFEST_PATH)) !== manifestText;
   mark('manifest');
-  return { ok: true, diagnostics: lint.diagnostics, model: lint.model, tree, actions, manifestText, manifestPaths: Object.keys(next.files), manifestChanged, recovered };
+  const fingerprint = inputsFingerprint(input, bytes);
+  return { ok: true, outDir: input.outDir, diagnostics: lint.diagnostics, model: lint.model, tree, actions, manifestText, manifestPaths: Object.keys(next.files), manifestChanged, fingerprint };
 }
 
 export const conflictsOf = (actions: readonly Action[]) => actions.filter((a): a is Extract<Action, { kind: 'conflict' }> => a.kind === 'conflict');
 
 export class ApplyRefused extends Error {}
 
-/** Writes the plan. Refuses (writing nothing) on conflicts or a path through a symbolic link. */
-export function applyPlan(outDir: string, actions: readonly Action[], manifestText: string, manifestChanged: boolean, seam?: CrashSeam, stamps?: Map<string, FileStamp>): FileOp[] {
+/**
+ * Writes the plan, then records the no-op cache. Refuses (writing nothing) on conflicts or a
+ * path through a symbolic link.
+ */
+export function applyPlan(plan: Plan, seam?: CrashSeam): FileOp[] {
+  const { outDir, actions } = plan;
   if (conflictsOf(actions).length) throw new ApplyRefused('conflicts');
   const ops: FileOp[] = [];
   for (const a of actions) {
@@ -95,18 +122,97 @@ export function applyPlan(outDir: string, actions: readonly Action[], manifestTe
     const link = linkOnTheWay(outDir, op.path, probe);
     if (link) throw new ApplyRefused(`${op.path} leads through the symbolic link ${link}; refusing to write outside ${outDir}`);
   }
-  // A run that changes nothing writes nothing, not even the manifest: mtimes stay as they were.
-  if (ops.length === 0 && !manifestChanged) return ops;
-  mark('check paths');
-  try {
-    ensureDir(outDir);
-  } catch (err) {
-    // A file, a broken link or a read-only place where the folder must be: a bad --out, not a failed run.
-    throw new ApplyRefused(`cannot create the output folder ${outDir}: ${(err as Error).message}`);
+  // A run that changes nothing writes nothing but the cache: mtimes stay as they were.
+  if (ops.length > 0 || plan.manifestChanged) {
+    mark('check paths');
+    try {
+      ensureDir(outDir);
+    } catch (err) {
+      // A file, a broken link or a read-only place where the folder must be: a bad --out, not a failed run.
+      throw new ApplyRefused(`cannot create the output folder ${outDir}: ${(err as Error).message}`);
+    }
+    applyOps(outDir, ops, plan.manifestText, seam);
+    mark('write');
   }
-  applyOps(outDir, ops, manifestText, seam, stamps);
-  mark('write');
+  recordUpToDate(outDir, plan.fingerprint, plan.manifestPaths);
+  mark('record the no-op cache');
   return ops;
+}
+
+export const CACHE_PATH = `${MANIFEST_DIR}/cache.json`;
+
+interface Cache {
+  version: 1;
+  fingerprint: string;
+  /** path → [size, mtimeMs] */
+  files: Record<string, [number, number]>;
+}
+
+let programHash: string | undefined;
+
+/**
+ * Identifies the running microgen: a hash of its code (the folder this module is in: dist/, or
+ * src/ when running from sources), templates, schema and the built runtime library it copies
+ * into systems. A changed microgen regenerates in full.
+ */
+function program(): string {
+  if (programHash) return programHash;
+  const hash = createHash('sha256');
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) walk(path);
+      else if (!e.name.endsWith('.map')) hash.update(path).update('\0').update(readFileSync(path));
+    }
+  };
+  for (const dir of ['.', '../templates', '../schema', '../runtime/dist']) walk(fileURLToPath(new URL(dir, import.meta.url)));
+  hash.update(readFileSync(fileURLToPath(new URL('../runtime/package.json', import.meta.url))));
+  return (programHash = hash.digest('hex'));
+}
+
+function inputsFingerprint(input: EngineInput, bytes: Uint8Array): string {
+  return createHash('sha256').update(program()).update('\0').update(specPathFromOut(input.outDir, input.specPath)).update('\0').update(bytes).digest('hex');
+}
+
+function stampOf(path: string): [number, number] | undefined {
+  const st = statSync(path, { throwIfNoEntry: false });
+  return st && [st.size, st.mtimeMs];
+}
+
+/**
+ * How many files are known to be up to date with the spec `bytes` (from the last run's cache),
+ * or undefined when only a full run can tell. `--force` always runs in full.
+ */
+export function upToDate(input: EngineInput, bytes: Uint8Array): number | undefined {
+  // An interrupted run leaves a journal: the full run recovers it.
+  if (input.force || existsSync(join(input.outDir, JOURNAL_DIR))) return undefined;
+  let cache: Cache;
+  try {
+    cache = JSON.parse(readFileSync(join(input.outDir, CACHE_PATH), 'utf8')) as Cache;
+  } catch {
+    return undefined;
+  }
+  if (cache.version !== 1 || cache.fingerprint !== inputsFingerprint(input, bytes)) return undefined;
+  const paths = Object.keys(cache.files);
+  for (const p of paths) {
+    const st = stampOf(join(input.outDir, p));
+    if (!st || st[0] !== cache.files[p][0] || st[1] !== cache.files[p][1]) return undefined;
+  }
+  return paths.length - 1; // the manifest is not one of the generated files
+}
+
+/** Records the files the manifest (just committed) lists, and the manifest itself. */
+function recordUpToDate(outDir: string, fingerprint: string, manifestPaths: readonly string[]): void {
+  const files: Cache['files'] = {};
+  for (const p of [...manifestPaths, MANIFEST_PATH].sort()) {
+    const st = stampOf(join(outDir, p));
+    if (!st) return; // a planned file is missing (a deleted user file): no shortcut next time
+    files[p] = st;
+  }
+  const text = `${JSON.stringify({ version: 1, fingerprint, files } satisfies Cache)}\n`;
+  if (readText(join(outDir, CACHE_PATH)) === text) return;
+  ensureDir(join(outDir, MANIFEST_DIR));
+  writeAtomic(join(outDir, CACHE_PATH), text, false);
 }
 
 const require = createRequire(import.meta.url);

@@ -1,5 +1,5 @@
 /** Small file-system helpers with the durability the applier needs. */
-import { closeSync, existsSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 
 export function readText(path: string): string | undefined {
@@ -11,33 +11,26 @@ export function readText(path: string): string | undefined {
   }
 }
 
-/** Size and modification time of a file as written (what the no-op shortcut compares). */
-export type FileStamp = [size: number, mtimeMs: number];
-
-function writeFd(path: string, content: string, durable: boolean): FileStamp {
+function writeFd(path: string, content: string, durable: boolean): void {
   const fd = openSync(path, 'w');
   try {
     writeSync(fd, content);
     if (durable) fsyncSync(fd);
-    // Taken from the open file: cheaper than a stat of the path after the run, for every file written.
-    const st = fstatSync(fd);
-    return [st.size, st.mtimeMs];
   } finally {
     closeSync(fd);
   }
 }
 
 /** Write through a temporary file and rename: readers see the old bytes or the new, never half. */
-export function writeAtomic(path: string, content: string, durable = true): FileStamp {
+export function writeAtomic(path: string, content: string, durable = true): void {
   const tmp = `${path}.microgen-tmp-${process.pid}`;
-  const stamp = writeFd(tmp, content, durable);
+  writeFd(tmp, content, durable);
   renameSync(tmp, path);
-  return stamp;
 }
 
 /** A fresh file needs no temp: on failure the journal removes it whole. */
-export function writeNew(path: string, content: string): FileStamp {
-  return writeFd(path, content, false);
+export function writeNew(path: string, content: string): void {
+  writeFd(path, content, false);
 }
 
 /**

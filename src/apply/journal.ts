@@ -13,7 +13,7 @@ import { existsSync, readdirSync, rmSync, rmdirSync, unlinkSync, writeFileSync }
 import { dirname, join } from 'node:path';
 import { contentHash } from './hash.js';
 import { MANIFEST_DIR, MANIFEST_PATH } from './manifest.js';
-import { ensureDir, makeDir, missingDirs, PathProbe, readText, writeAtomic, writeNew, type FileStamp } from './fsx.js';
+import { ensureDir, makeDir, missingDirs, PathProbe, readText, writeAtomic, writeNew } from './fsx.js';
 
 export const JOURNAL_DIR = `${MANIFEST_DIR}/journal`;
 
@@ -151,11 +151,8 @@ export function recoverJournal(out: string): 'none' | 'rolled-back' | 'completed
   return 'rolled-back';
 }
 
-/**
- * Applies `ops` and then writes the manifest, all or nothing. `stamps`, when given, receives
- * the size and mtime of every file written (paths relative to `out`).
- */
-export function applyOps(out: string, ops: readonly FileOp[], manifestText: string, seam?: CrashSeam, stamps?: Map<string, FileStamp>): void {
+/** Applies `ops` and then writes the manifest, all or nothing. */
+export function applyOps(out: string, ops: readonly FileOp[], manifestText: string, seam?: CrashSeam): void {
   const journal = begin(out, ops, manifestText);
   let done = 0;
   const tick = () => {
@@ -173,13 +170,12 @@ export function applyOps(out: string, ops: readonly FileOp[], manifestText: stri
         if (existsSync(target)) unlinkSync(target);
         continue;
       }
-      const stamp = journal.entries[i].backup === null ? writeNew(target, op.content) : writeAtomic(target, op.content, false);
-      stamps?.set(op.path, stamp);
+      if (journal.entries[i].backup === null) writeNew(target, op.content);
+      else writeAtomic(target, op.content, false);
     }
     tick();
     ensureDir(join(out, MANIFEST_DIR));
-    const manifestStamp = writeAtomic(join(out, MANIFEST_PATH), manifestText, true); // the commit point
-    stamps?.set(MANIFEST_PATH, manifestStamp);
+    writeAtomic(join(out, MANIFEST_PATH), manifestText, true); // the commit point
   } catch (err) {
     if (!(err instanceof SimulatedCrash && seam?.mode === 'hard')) {
       restore(out, journal);

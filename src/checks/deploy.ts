@@ -5,7 +5,7 @@
  */
 import type { Scaling, SystemModel } from '../model/types.js';
 import { composeInfrastructure } from '../plan/deploy/parts.js';
-import type { SpecPath } from '../spec/locate.js';
+import type { SpecPath } from '../model/types.js';
 import { error, warning, type Finding } from './finding.js';
 
 export function checkDeployNames(model: SystemModel): Finding[] {

@@ -3,7 +3,7 @@
  * into positioned diagnostics; checks never see YAML.
  */
 import type { Severity } from '../diagnostics/diagnostic.js';
-import type { Anchor, SpecPath } from '../spec/locate.js';
+import type { Anchor, SpecPath } from '../model/types.js';
 import type { SystemModel } from '../model/types.js';
 
 export interface Finding {

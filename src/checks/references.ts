@@ -3,8 +3,7 @@
  * events (`unknown-event`) and schemas (`unknown-schema`), each with a "did you mean".
  */
 import { BUILTIN_TYPE_WORDS, walkType } from '../model/type-string.js';
-import type { Field, NamedSchema, OperationRef, SystemModel, TypeRef } from '../model/types.js';
-import type { SpecPath } from '../spec/locate.js';
+import type { Field, NamedSchema, OperationRef, SpecPath, SystemModel, TypeRef } from '../model/types.js';
 import { didYouMean } from '../util/suggest.js';
 import { error, type Finding } from './finding.js';
 

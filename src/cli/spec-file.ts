@@ -1,7 +1,11 @@
 /** Resolving the SPEC argument: `./microgen.yaml` by default, a folder means its microgen.yaml. */
 import { readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, isAbsolute } from 'node:path';
-import { UsageError } from './errors.js';
+import { formatText } from '../diagnostics/format/text.js';
+import { lintBytes } from '../lint.js';
+import type { SystemModel } from '../model/types.js';
+import { ExitError, UsageError } from './errors.js';
+import type { Io } from './io.js';
 
 export const DEFAULT_SPEC = 'microgen.yaml';
 
@@ -39,4 +43,20 @@ export function readSpecBytes(spec: SpecFile): Buffer {
   } catch (err) {
     throw new UsageError(`cannot read ${spec.display}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
   }
+}
+
+/**
+ * The model of a spec that lints without errors. Errors are printed (stderr) and end the
+ * command with exit 1: a drawing or an export of a broken spec would mislead.
+ */
+export function loadModel(io: Io, arg: string | undefined): SystemModel {
+  const spec = resolveSpec(io.cwd, arg);
+  const result = lintBytes(spec.display, readSpecBytes(spec));
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0 || !result.model) {
+    io.err(formatText(errors, io.errPaint));
+    io.err(`${io.errPaint.red('error')}: ${spec.display} has lint errors; fix them first (microgen lint ${spec.display})\n`);
+    throw new ExitError(1);
+  }
+  return result.model;
 }

@@ -3,7 +3,7 @@
  * shows them: a prefix per service in its own colour, the level when it is not info, a request
  * as one line when it completes, and an error's stack for errors. Plain when not on a terminal.
  */
-import type { Paint } from '../cli/paint.js';
+import type { Paint } from '../util/paint.js';
 
 interface PinoLine {
   level?: number;

@@ -10,7 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import type { Paint } from '../cli/paint.js';
+import type { Paint } from '../util/paint.js';
 import type { SystemModel } from '../model/types.js';
 import { servicePath } from '../plan/paths.js';
 import { GATEWAY_PACKAGE_DIR, SYSTEM_PACKAGE_DIR } from '../plan/workspaces.js';

@@ -8,7 +8,7 @@
  *   change (a renamed client method, a handler that now receives or must return another type).
  * - `info`: safe (additions, widened inputs, narrowed outputs); listed only with `--verbose`.
  */
-import type { SpecPath } from '../spec/locate.js';
+import type { SpecPath } from '../model/types.js';
 
 export const SEVERITIES = ['wire', 'source', 'info'] as const;
 export type ChangeSeverity = (typeof SEVERITIES)[number];

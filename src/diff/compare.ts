@@ -16,8 +16,7 @@
 import { pathParams } from '../model/build.js';
 import { eventMatches } from '../model/names.js';
 import { typeToString } from '../model/type-string.js';
-import type { EventDef, Field, NamedSchema, Operation, Route, Service, SystemModel, TypeRef } from '../model/types.js';
-import type { SpecPath } from '../spec/locate.js';
+import type { EventDef, Field, NamedSchema, Operation, Route, Service, SpecPath, SystemModel, TypeRef } from '../model/types.js';
 import { severityRank, type ChangeKind, type ChangeSeverity, type RawChange } from './change.js';
 import { routeTarget, upstreamPrefix } from '../checks/routes.js';
 

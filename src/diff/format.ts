@@ -2,7 +2,7 @@
  * Printing changes: `text` for people, `json` for tools, `github` for workflow annotations
  * (`::error` for wire changes, `::warning` for source-level ones, `::notice` for safe ones).
  */
-import type { Paint } from '../cli/paint.js';
+import type { Paint } from '../util/paint.js';
 import { countChanges, type Change } from './change.js';
 
 export const DIFF_FORMATS = ['text', 'json', 'github'] as const;

@@ -7,7 +7,6 @@
  * (`scope: 'unknown'`, empty `matches`) and the checks turn that into diagnostics.
  */
 import type * as Raw from '../spec/raw.js';
-import type { SpecPath } from '../spec/locate.js';
 import { deployOf } from './deploy.js';
 import { parseDuration } from './duration.js';
 import { defaultHandlerName, eventMatches } from './names.js';
@@ -28,6 +27,7 @@ import type {
   Saga,
   Service,
   ServiceFeatures,
+  SpecPath,
   Subscription,
   SystemModel,
   TypeRef,
@@ -328,18 +328,12 @@ function addChoreographyImplications(service: string, sagas: Saga[], eventNames:
   }
 }
 
-/** Defined (true) only in the release bundle, by scripts/bundle.js. */
-declare const MICROGEN_BUNDLE: boolean | undefined;
 /**
- * Every generator reads the one model; frozen, a generator that mutates it fails in the tests
- * (which run from sources) instead of quietly changing what the next generator sees. The walk
- * costs ~7 ms for 100 services, so the release bundle skips it, as a release build skips its
- * assertions.
+ * Every generator reads the one model; frozen, a generator that mutates it fails at once
+ * instead of quietly changing what the next generator sees.
  */
-const FREEZE_MODEL = typeof MICROGEN_BUNDLE === 'undefined';
-
 function deepFreeze<T>(value: T): T {
-  if (FREEZE_MODEL && value && typeof value === 'object' && !Object.isFrozen(value)) {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const v of Object.values(value)) deepFreeze(v);
   }

@@ -3,7 +3,11 @@
  * generators, diff, graph, export) reads this and never the raw YAML. Each element keeps
  * `at`, its path in the spec, so a check can point back at the text.
  */
-import type { SpecPath } from '../spec/locate.js';
+/** A path into the spec data: `['services', 'user', 'port']`. */
+export type SpecPath = readonly (string | number)[];
+
+/** Where a diagnostic at a path points: the key of its last element, or its value. */
+export type Anchor = 'key' | 'value';
 
 export type Primitive = 'string' | 'integer' | 'number' | 'boolean';
 export type StringFormat = 'uuid' | 'email' | 'date' | 'date-time' | 'uri';

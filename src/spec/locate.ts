@@ -3,15 +3,11 @@
  * line and column of the key or the value. Checks and schema errors speak in paths; only
  * this module knows about YAML nodes.
  */
-import type { Node, Pair } from 'yaml';
-import { yamlLib as Y } from './yaml-lib.js';
+import { isMap, isPair, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import type { Diagnostic, Severity } from '../diagnostics/diagnostic.js';
+import type { Anchor, SpecPath } from '../model/types.js';
 import type { SpecSource } from './source.js';
 
-export type SpecPath = readonly (string | number)[];
-
-/** Where a diagnostic points: the key of the last path element, or its value. */
-export type Anchor = 'key' | 'value';
 
 interface Found {
   node: Node | null;
@@ -25,12 +21,12 @@ function find(source: SpecSource, path: SpecPath): Found {
   let pair: Pair | undefined;
   let depth = 0;
   for (const seg of path) {
-    if (Y().isMap(node)) {
-      const hit = node.items.find((p) => Y().isPair(p) && String(Y().isScalar(p.key) ? p.key.value : p.key) === String(seg));
+    if (isMap(node)) {
+      const hit = node.items.find((p) => isPair(p) && String(isScalar(p.key) ? p.key.value : p.key) === String(seg));
       if (!hit) break;
       pair = hit as Pair;
       node = (hit.value as Node | null) ?? null;
-    } else if (Y().isSeq(node) && typeof seg === 'number' && seg < node.items.length) {
+    } else if (isSeq(node) && typeof seg === 'number' && seg < node.items.length) {
       pair = undefined;
       node = node.items[seg] as Node;
     } else {

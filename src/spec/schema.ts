@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { oneLine, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { closest } from '../util/suggest.js';
-import { diagnosticAt, type SpecPath } from './locate.js';
+import type { SpecPath } from '../model/types.js';
+import { diagnosticAt } from './locate.js';
 import type { SpecSource } from './source.js';
 import { AJV_OPTIONS, CUSTOM_KEYWORDS } from './ajv-options.js';
 
@@ -24,8 +25,7 @@ let compiled: ValidateFunction | undefined;
 function validator(): ValidateFunction {
   if (!compiled) {
     try {
-      // By path, not by name: the bundle (scripts/bundle.js) leaves it out, as only a rejected spec needs it.
-      compiled = require(fileURLToPath(new URL('./schema-validator.cjs', import.meta.url))) as ValidateFunction;
+      compiled = require('./schema-validator.cjs') as ValidateFunction;
     } catch {
       // Only without a build: ajv's compiler is ~35 modules (~30 ms to load) the precompiled validator does not need.
       const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
@@ -216,24 +216,6 @@ function resolveRef(node: SchemaNode, root: SchemaNode): SchemaNode {
     .slice(2)
     .split('/')
     .reduce<SchemaNode>((n, key) => (n[key] as SchemaNode) ?? {}, root);
-}
-
-let check: ValidateFunction | undefined;
-
-/**
- * Does the JSON Schema accept the data? No messages, no positions: the fast path's question,
- * answered by the build's first-error validator (scripts/compile-schema.js), which makes no
- * error objects; from sources, by the full one (the answer is the same).
- */
-export function acceptsSchema(data: unknown): boolean {
-  if (!check) {
-    try {
-      check = require('./schema-check.cjs') as ValidateFunction;
-    } catch {
-      check = validator();
-    }
-  }
-  return check(data) === true;
 }
 
 export function validateSchema(source: SpecSource): Diagnostic[] {

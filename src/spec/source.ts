@@ -7,10 +7,8 @@
  * (too large, not UTF-8, empty, YAML errors, duplicate keys, alias bombs, absurd nesting)
  * becomes a `yaml-syntax` diagnostic.
  */
-import type { Alias, Document, LineCounter, Node } from 'yaml';
-import { yamlLib as Y } from './yaml-lib.js';
+import { isAlias, isCollection, isNode, isPair, isScalar, LineCounter, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
 import { oneLine, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { readPlain } from './plain-reader.js';
 
 /** Specs are hand-written; anything larger is a mistake or an attack. */
 export const MAX_SPEC_BYTES = 8 * 1024 * 1024;
@@ -23,13 +21,11 @@ export interface SpecSource {
   /** The path as the user wrote it; used verbatim in diagnostics. */
   readonly file: string;
   readonly text: string;
-  /** The YAML Document with positions; built on first use when the fast path read the data. */
+  /** The YAML Document with positions. */
   readonly doc: Document.Parsed;
   readonly lineCounter: LineCounter;
   /** The plain JavaScript value of the document (undefined when it could not be built). */
   readonly data: unknown;
-  /** True when `data` came from the fast path (the line reader) rather than the Document API. */
-  readonly fast?: boolean;
 }
 
 export type LoadResult =
@@ -63,9 +59,11 @@ function decode(file: string, bytes: Uint8Array): { text: string } | { diagnosti
       return false;
     }
   };
-  if (decodes(bytes.length)) {
-    const text = new TextDecoder('utf-8').decode(bytes);
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+  } catch {
+    // not UTF-8: find where
   }
   // Validity of a prefix is monotonic, so binary search finds the first bad byte.
   let lo = 0;
@@ -118,58 +116,20 @@ function depthOf(value: unknown): number {
   return max;
 }
 
-/**
- * Parse spec text (already decoded). `file` is only used in diagnostics. `full` skips the fast
- * path: callers that found a problem re-read with it, so every diagnostic comes from the
- * Document API's reading of the text.
- */
-export function parseSpecText(file: string, text: string, options: { full?: boolean } = {}): LoadResult {
-  if (isBlank(text)) return { ok: false, diagnostics: [emptyFile(file)] };
-  // The fast path. The Document API keeps positions and comments and costs ~8× more than a
-  // plain reader (500 services: 400 ms). A clean spec needs no positions: the line reader
-  // (plain-reader.ts) reads the data of specs inside its subset, and the Document is built only
-  // when something asks for positions (a diagnostic) or edits. Anything else, and any error,
-  // goes to the full parser, which produces the diagnostics.
-  const fast = options.full ? undefined : readPlain(text, MAX_DEPTH);
-  if (fast) {
-    let full: ReturnType<typeof readDocument> | undefined;
-    const parseFull = () => (full ??= readDocument(text));
-    const source: SpecSource = {
-      file,
-      text,
-      fast: true,
-      data: fast.data,
-      get doc() {
-        return parseFull().doc;
-      },
-      get lineCounter() {
-        return parseFull().lineCounter;
-      },
-    };
-    return { ok: true, source };
-  }
-  return parseWithDocument(file, text);
-}
-
-const isBlank = (text: string): boolean => text.split('\n').every((line) => /^\s*(#[^\n]*)?$/.test(line));
+/** No line holds more than blanks and a comment. (Linear: a single regex over whole lines once backtracked exponentially.) */
+const isBlank = (text: string): boolean => !/(?:^|\n)[^\S\n]*[^\s#]/.test(text);
 const emptyFile = (file: string): Diagnostic => syntax(file, 1, 1, 'the file is empty: a spec needs at least `microgen: 1` and `name`');
 
-/** The Document API's reading of the text, with positions (may throw on absurd nesting). */
-function readDocument(text: string): { doc: Document.Parsed; lineCounter: LineCounter } {
-  const lineCounter = new (Y().LineCounter)();
-  const doc = Y().parseDocument(text, { lineCounter, uniqueKeys: sameKey, prettyErrors: false, keepSourceTokens: false, strict: true });
-  return { doc, lineCounter };
-}
-
-/** The full parse with the Document API: positions, every YAML error as a diagnostic, alias limits. */
-export function parseWithDocument(file: string, text: string): LoadResult {
-  // Line by line: the old single regex `^(\s*(#.*)?\n?)*$` backtracked exponentially, so a spec
-  // starting with ~20 blank lines took seconds (minutes at 25) before YAML parsing even began.
+/**
+ * Parse spec text (already decoded) with positions; every YAML error becomes a diagnostic.
+ * `file` is only used in diagnostics.
+ */
+export function parseSpecText(file: string, text: string): LoadResult {
   if (isBlank(text)) return { ok: false, diagnostics: [emptyFile(file)] };
+  const lineCounter = new LineCounter();
   let doc: Document.Parsed;
-  let lineCounter: LineCounter;
   try {
-    ({ doc, lineCounter } = readDocument(text));
+    doc = parseDocument(text, { lineCounter, uniqueKeys: sameKey, prettyErrors: false, keepSourceTokens: false, strict: true });
   } catch (err) {
     // A RangeError here is the parser's stack overflowing on absurd nesting: say so, not "maximum call stack size exceeded".
     const message = err instanceof RangeError ? `the document nests too deeply to read (specs are limited to ${MAX_DEPTH} levels)` : `the YAML parser gave up: ${(err as Error).message}`;
@@ -224,7 +184,7 @@ export function parseWithDocument(file: string, text: string): LoadResult {
  * replaced the first when the data was built.
  */
 function sameKey(a: unknown, b: unknown): boolean {
-  return a === b || (Y().isScalar(a) && Y().isScalar(b) && String(a.value) === String(b.value));
+  return a === b || (isScalar(a) && isScalar(b) && String(a.value) === String(b.value));
 }
 
 /** Offset of the first collection nested deeper than MAX_DEPTH (iterative: the input is hostile). */
@@ -232,10 +192,10 @@ function tooDeep(doc: Document): number | undefined {
   const stack: Array<[unknown, number]> = [[doc.contents, 1]];
   while (stack.length > 0) {
     const [node, depth] = stack.pop()!;
-    if (!Y().isCollection(node)) continue;
+    if (!isCollection(node)) continue;
     if (depth > MAX_DEPTH) return node.range?.[0];
     for (const item of [...node.items].reverse()) {
-      if (Y().isPair(item)) stack.push([item.value, depth + 1], [item.key, depth + 1]);
+      if (isPair(item)) stack.push([item.value, depth + 1], [item.key, depth + 1]);
       else stack.push([item, depth + 1]);
     }
   }
@@ -249,13 +209,13 @@ function foreignTag(doc: Document): Node | undefined {
   const stack: unknown[] = [doc.contents];
   while (stack.length > 0) {
     const node = stack.pop();
-    if (Y().isPair(node)) {
+    if (isPair(node)) {
       stack.push(node.value, node.key);
       continue;
     }
-    if (!Y().isNode(node)) continue;
+    if (!isNode(node)) continue;
     if (node.tag !== undefined && !CORE_TAGS.has(node.tag)) return node;
-    if (Y().isCollection(node)) stack.push(...[...node.items].reverse());
+    if (isCollection(node)) stack.push(...[...node.items].reverse());
   }
   return undefined;
 }
@@ -263,11 +223,11 @@ function foreignTag(doc: Document): Node | undefined {
 /** The first alias whose anchor is not defined before it. */
 function danglingAlias(doc: Document): Alias | undefined {
   let found: Alias | undefined;
-  Y().visit(doc, {
+  visit(doc, {
     Alias(_key, node) {
       if (node.resolve(doc) === undefined) {
         found = node;
-        return Y().visit.BREAK;
+        return visit.BREAK;
       }
       return undefined;
     },
@@ -277,11 +237,11 @@ function danglingAlias(doc: Document): Alias | undefined {
 
 function firstAlias(doc: Document): number | undefined {
   let at: number | undefined;
-  Y().visit(doc, {
+  visit(doc, {
     Alias(_key, node) {
-      if (Y().isAlias(node) && node.range) {
+      if (isAlias(node) && node.range) {
         at = node.range[0];
-        return Y().visit.BREAK;
+        return visit.BREAK;
       }
       return undefined;
     },
@@ -318,7 +278,7 @@ function yamlMessage(code: string, message: string): string {
 }
 
 /** Parse spec bytes: size and encoding checks first, then YAML. */
-export function parseSpecBytes(file: string, bytes: Uint8Array, options: { full?: boolean } = {}): LoadResult {
+export function parseSpecBytes(file: string, bytes: Uint8Array): LoadResult {
   if (bytes.length > MAX_SPEC_BYTES) {
     return {
       ok: false,
@@ -327,5 +287,5 @@ export function parseSpecBytes(file: string, bytes: Uint8Array, options: { full?
   }
   const decoded = decode(file, bytes);
   if ('diagnostic' in decoded) return { ok: false, diagnostics: [decoded.diagnostic] };
-  return parseSpecText(file, decoded.text, options);
+  return parseSpecText(file, decoded.text);
 }

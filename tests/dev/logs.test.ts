@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { paintFor, plain } from '../../src/cli/paint.js';
+import { paintFor, plain } from '../../src/util/paint.js';
 import { DevLogFormatter } from '../../src/dev/logs.js';
 
 const json = (o: object) => JSON.stringify(o);

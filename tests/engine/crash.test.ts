@@ -1,14 +1,16 @@
 /**
  * All-or-nothing apply: a seam fails the apply after k file operations, for every k.
  * A soft failure (an exception) rolls back at once; a hard one (like a kill) leaves the
- * journal, and the next run restores the old tree before doing anything else.
+ * journal, and the next run's first step (`recover`) restores the old tree, whatever the spec
+ * now says; planning alone reads only.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedCrash } from '../../src/apply/journal.js';
-import { applyPlan, planRun, type EngineInput } from '../../src/engine.js';
+import { applyPlan, planRun, recover, type EngineInput } from '../../src/engine.js';
+import { runCli } from '../helpers/io.js';
 import { ROOT } from '../helpers/system.js';
 import { readTree } from '../helpers/tree.js';
 
@@ -32,7 +34,7 @@ async function generate(dir: string, spec: string, seam?: { failAfter: number; m
   writeFileSync(join(dir, 'microgen.yaml'), spec);
   const result = await planRun(input(dir));
   if (!result.ok) throw new Error('lint failed');
-  return applyPlan(dir, result.actions, result.manifestText, result.manifestChanged, seam);
+  return applyPlan(result, seam);
 }
 
 const noSpec = (p: string) => p === 'microgen.yaml';
@@ -76,18 +78,33 @@ describe('crash during apply', () => {
     }
   });
 
-  it('hard failure after k operations, for every k: the next run recovers the old tree first', async () => {
+  it('hard failure after k operations, for every k: recovery restores the old tree', async () => {
     const probe = mkdtempSync(join(base, 'probe-'));
     await generate(probe, OLD);
     const count = (await generate(probe, NEW)).length;
     for (let k = 0; k <= count; k++) {
       const { dir, oldTree, crashed } = await scenario(k, 'hard');
       expect(crashed).toBe(true);
-      // The next run starts by recovering; planning alone must already restore the old tree.
       writeFileSync(join(dir, 'microgen.yaml'), OLD);
-      const result = await planRun(input(dir));
-      expect(result.ok && result.recovered).toBe('rolled-back');
+      expect(recover(dir), `k=${k}`).toBe('rolled-back');
       expect(readTree(dir, { skip: noSpec }), `k=${k}`).toEqual(oldTree);
     }
+  });
+
+  it('planning reads only: it leaves the journal of a hard failure for recovery', async () => {
+    const { dir } = await scenario(3, 'hard');
+    const halfWritten = readTree(dir);
+    expect((await planRun(input(dir))).ok).toBe(true);
+    expect(readTree(dir)).toEqual(halfWritten);
+  });
+
+  it.each(['generate', 'check'])('%s recovers first, even when the spec now has lint errors', async (command) => {
+    const { dir, oldTree } = await scenario(3, 'hard');
+    writeFileSync(join(dir, 'microgen.yaml'), `${NEW}\nnot-a-key: true\n`);
+    const run = await runCli([command, join(dir, 'microgen.yaml')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('note: an interrupted generation was rolled back; the previous files are restored');
+    expect(run.stderr).toMatch(/error schema: `not-a-key` is not a property/);
+    expect(readTree(dir, { skip: noSpec })).toEqual(oldTree);
   });
 });

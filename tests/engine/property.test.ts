@@ -110,7 +110,7 @@ const input = (dir: string): EngineInput => ({ specPath: join(dir, 'microgen.yam
 async function generate(dir: string): Promise<void> {
   const r = await planRun(input(dir));
   if (!r.ok) throw new Error(`lint failed: ${r.diagnostics.map((d) => d.message).join('; ')}`);
-  applyPlan(dir, r.actions, r.manifestText, r.manifestChanged);
+  applyPlan(r);
 }
 
 describe('generate under random spec edits and user edits', () => {

@@ -1,6 +1,6 @@
 /** Runs the CLI in-process and captures what it prints. */
 import { main } from '../../src/cli/main.js';
-import { plain } from '../../src/cli/paint.js';
+import { plain } from '../../src/util/paint.js';
 import type { Io } from '../../src/cli/io.js';
 
 export interface CliRun {

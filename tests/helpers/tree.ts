@@ -1,4 +1,7 @@
-/** Reading a folder into a path → content map, for comparing whole trees in tests. */
+/**
+ * Reading a folder into a path → content map, for comparing whole trees in tests. The no-op
+ * cache (`.microgen/cache.json`: sizes and mtimes, local to one folder) is never part of it.
+ */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
@@ -8,7 +11,7 @@ export function readTree(root: string, opts: { skip?: (path: string) => boolean 
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const full = join(dir, entry.name);
       const rel = relative(root, full).split(sep).join('/');
-      if (opts.skip?.(rel)) continue;
+      if (rel === '.microgen/cache.json' || opts.skip?.(rel)) continue;
       if (entry.isDirectory()) walk(full);
       else if (entry.isFile()) out.set(rel, readFileSync(full, 'utf8'));
     }

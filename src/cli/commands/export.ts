@@ -1,29 +1,17 @@
 /** `microgen export openapi|asyncapi [SPEC] [--out DIR] [--service NAME] [--json]`. */
 import { Argument, type Command } from 'commander';
-import { stringify } from 'yaml';
-import { asyncApiDocument } from '../../export/asyncapi.js';
-import { openApiDocument } from '../../export/openapi.js';
+import { EXPORT_KINDS, exportDocuments, yamlStream, type ExportKind } from '../../export/index.js';
 import type { SystemModel } from '../../model/types.js';
 import { didYouMean } from '../../util/suggest.js';
 import { UsageError } from '../errors.js';
-import type { Io } from '../io.js';
-import { loadModel, writeOutput } from './graph.js';
-
-export const EXPORT_KINDS = ['openapi', 'asyncapi'] as const;
-export type ExportKind = (typeof EXPORT_KINDS)[number];
+import { writeOutput, type Io } from '../io.js';
+import { loadModel } from '../spec-file.js';
 
 export interface ExportOptions {
   out?: string;
   service?: string;
   json?: boolean;
 }
-
-/** YAML as people write it: no anchors for repeated objects, long lines kept whole. */
-export function toYaml(doc: unknown): string {
-  return stringify(doc, { aliasDuplicateObjects: false, lineWidth: 0 });
-}
-
-const serialise = (doc: unknown, json: boolean): string => (json ? JSON.stringify(doc, null, 2) + '\n' : toYaml(doc));
 
 function checkService(model: SystemModel, name: string | undefined): void {
   if (name === undefined) return;
@@ -36,28 +24,16 @@ function checkService(model: SystemModel, name: string | undefined): void {
 export function runExport(io: Io, kind: ExportKind, specArg: string | undefined, opts: ExportOptions): number {
   const model = loadModel(io, specArg);
   checkService(model, opts.service);
-  const json = opts.json === true;
-  const ext = json ? 'json' : 'yaml';
-
-  if (kind === 'asyncapi') {
-    const text = serialise(asyncApiDocument(model, opts.service !== undefined ? { service: opts.service } : {}), json);
-    if (opts.out === undefined) io.out(text);
-    else io.out(`wrote ${writeOutput(io, `${opts.out}/${opts.service ? `${opts.service}.` : ''}asyncapi.${ext}`, text)}\n`);
-    return 0;
-  }
-
-  const services = opts.service !== undefined ? [opts.service] : model.services.map((s) => s.name).sort();
+  const docs = exportDocuments(model, kind, { service: opts.service, json: opts.json });
   if (opts.out !== undefined) {
-    for (const name of services) io.out(`wrote ${writeOutput(io, `${opts.out}/${name}.openapi.${ext}`, serialise(openApiDocument(model, name), json))}\n`);
-    return 0;
+    for (const doc of docs) io.out(`wrote ${writeOutput(io, `${opts.out}/${doc.file}`, doc.text)}\n`);
+  } else if (docs.length === 1) {
+    io.out(docs[0].text);
+  } else if (opts.json) {
+    throw new UsageError('--json prints one document: pick a service with --service NAME, or write every service with --out DIR');
+  } else {
+    io.out(yamlStream(docs));
   }
-  if (services.length === 1) {
-    io.out(serialise(openApiDocument(model, services[0]), json));
-    return 0;
-  }
-  if (json) throw new UsageError('--json prints one document: pick a service with --service NAME, or write every service with --out DIR');
-  // Every service as one multi-document YAML stream, in service-name order.
-  io.out(services.map((name) => `# ${name}\n${toYaml(openApiDocument(model, name))}`).join('---\n'));
   return 0;
 }
 

@@ -4,16 +4,14 @@
  */
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { FileStamp } from '../../apply/fsx.js';
 import { ManifestError } from '../../apply/manifest.js';
 import type { Action } from '../../apply/reconcile.js';
-import { fingerprint, recordUpToDate, upToDate } from '../../apply/up-to-date.js';
-import { actionDiff, ApplyRefused, applyPlan, changesDisk, conflictsOf, planRun, specPathFromOut, type EngineResult } from '../../engine.js';
+import { actionDiff, ApplyRefused, applyPlan, changesDisk, conflictsOf, planRun, recover, upToDate, type EngineInput, type EngineResult, type Plan } from '../../engine.js';
 import { formatText } from '../../diagnostics/format/text.js';
 import { PlanError } from '../../plan/tree.js';
 import { ExitError, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { readSpecBytes, resolveSpec, type SpecFile } from '../spec-file.js';
+import { readSpecBytes, resolveSpec } from '../spec-file.js';
 import { VERSION } from '../version.js';
 import { mark } from '../../util/timings.js';
 
@@ -25,26 +23,28 @@ interface CommonOptions {
 const GENERATOR = `microgen ${VERSION}`;
 
 interface Target {
-  outDir: string;
+  input: EngineInput;
   bytes: Buffer;
-  /** Fingerprint of the inputs for the no-op shortcut (undefined: no shortcut). */
-  print: string | undefined;
-  spec: SpecFile;
 }
 
-function target(io: Io, specArg: string | undefined, opts: CommonOptions & { force?: boolean }): Target {
+/**
+ * The first steps of `generate` and `check`: find the spec and the output folder, recover a run
+ * that was killed while writing there (before the spec is read, so whatever the spec now says,
+ * no half-written tree stays in place), then read the spec.
+ */
+function begin(io: Io, specArg: string | undefined, opts: CommonOptions & { force?: boolean }): Target {
   const spec = resolveSpec(io.cwd, specArg);
   const outDir = resolve(io.cwd, opts.out ?? dirname(spec.path));
-  const bytes = readSpecBytes(spec);
-  const print = opts.force ? undefined : fingerprint(bytes, specPathFromOut(outDir, spec.path));
-  return { outDir, bytes, print, spec };
+  const recovered = recover(outDir);
+  if (recovered === 'rolled-back') io.err('note: an interrupted generation was rolled back; the previous files are restored\n');
+  if (recovered === 'completed') io.err('note: an interrupted generation had already committed; its journal was cleaned up\n');
+  return { input: { specPath: spec.path, specDisplay: spec.display, outDir, force: opts.force, generator: GENERATOR, version: VERSION }, bytes: readSpecBytes(spec) };
 }
 
-async function plan(io: Io, t: Target, opts: CommonOptions & { force?: boolean }): Promise<{ result: Extract<EngineResult, { ok: true }>; outDir: string }> {
-  const { spec, outDir } = t;
+async function plan(io: Io, t: Target): Promise<Plan> {
   let result: EngineResult;
   try {
-    result = await planRun({ specPath: spec.path, specDisplay: spec.display, outDir, force: opts.force, generator: GENERATOR, version: VERSION }, t.bytes);
+    result = await planRun(t.input, t.bytes);
   } catch (err) {
     if (err instanceof ManifestError || err instanceof PlanError) throw new UsageError(err.message);
     throw err;
@@ -55,9 +55,7 @@ async function plan(io: Io, t: Target, opts: CommonOptions & { force?: boolean }
     throw new ExitError(1);
   }
   if (result.diagnostics.length) io.err(formatText(result.diagnostics, io.errPaint));
-  if (result.recovered === 'rolled-back') io.err('note: an interrupted generation was rolled back; the previous files are restored\n');
-  if (result.recovered === 'completed') io.err('note: an interrupted generation had already committed; its journal was cleaned up\n');
-  return { result, outDir };
+  return result;
 }
 
 const VERB: Record<Action['kind'], string> = {
@@ -121,14 +119,14 @@ function printConflicts(io: Io, actions: readonly Action[]): void {
 }
 
 export async function runGenerate(io: Io, specArg: string | undefined, opts: CommonOptions & { dryRun?: boolean; force?: boolean }): Promise<number> {
-  const t = target(io, specArg, opts);
-  const fresh = upToDate(t.outDir, t.print);
+  const t = begin(io, specArg, opts);
+  const fresh = upToDate(t.input, t.bytes);
   if (fresh !== undefined) {
     if (opts.json) io.out(`${JSON.stringify({ actions: [], upToDate: true }, null, 2)}\n`);
     else io.out(`${io.paint.green('✓')} up to date: the spec and all ${fresh} files are unchanged since the last generate\n`);
     return 0;
   }
-  const { result, outDir } = await plan(io, t, opts);
+  const result = await plan(io, t);
   const { actions } = result;
   const noisy = actions.filter((a) => changesDisk(a) || a.kind === 'conflict' || a.kind === 'orphan' || a.kind === 'orphan-stubs');
   if (opts.dryRun) {
@@ -145,10 +143,7 @@ export async function runGenerate(io: Io, specArg: string | undefined, opts: Com
     return 1;
   }
   try {
-    const written = new Map<string, FileStamp>();
-    applyPlan(outDir, actions, result.manifestText, result.manifestChanged, undefined, written);
-    recordUpToDate(outDir, t.print, result.manifestPaths, written);
-    mark('record no-op cache');
+    applyPlan(result);
   } catch (err) {
     if (err instanceof ApplyRefused) throw new UsageError(err.message);
     throw new Error(`generation failed and was rolled back; nothing changed: ${(err as Error).message}`);
@@ -165,14 +160,14 @@ export async function runGenerate(io: Io, specArg: string | undefined, opts: Com
 }
 
 export async function runCheck(io: Io, specArg: string | undefined, opts: CommonOptions): Promise<number> {
-  const t = target(io, specArg, opts);
-  const fresh = upToDate(t.outDir, t.print);
+  const t = begin(io, specArg, opts);
+  const fresh = upToDate(t.input, t.bytes);
   if (fresh !== undefined) {
     if (opts.json) io.out(`${JSON.stringify({ inSync: true, stale: [] }, null, 2)}\n`);
     else io.out(`${io.paint.green('✓')} generated code is in sync with the spec (${fresh} files)\n`);
     return 0;
   }
-  const { result } = await plan(io, t, opts);
+  const result = await plan(io, t);
   const stale = result.actions.filter((a) => changesDisk(a) || a.kind === 'conflict');
   if (opts.json) {
     io.out(`${JSON.stringify({ inSync: stale.length === 0, stale: stale.map((a) => ({ path: a.path, kind: a.kind })) }, null, 2)}\n`);

@@ -1,68 +1,18 @@
 /** `microgen graph [SPEC] [--format mermaid|dot|svg] [--out FILE]`: the architecture diagram. */
-import { writeFileSync } from 'node:fs';
-import { ensureDir } from '../../apply/fsx.js';
-import { dirname, extname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { formatText } from '../../diagnostics/format/text.js';
-import { buildGraph } from '../../graph/build.js';
-import { toDot } from '../../graph/dot.js';
-import { toMermaid } from '../../graph/mermaid.js';
-import { renderSvg, RenderError } from '../../graph/svg.js';
-import { lintBytes } from '../../lint.js';
-import type { SystemModel } from '../../model/types.js';
-import { ExitError, UsageError } from '../errors.js';
-import type { Io } from '../io.js';
-import { readSpecBytes, resolveSpec } from '../spec-file.js';
-
-export const GRAPH_FORMATS = ['mermaid', 'dot', 'svg'] as const;
-export type GraphFormat = (typeof GRAPH_FORMATS)[number];
-
-/**
- * The model of a spec that lints without errors. Errors are printed (stderr) and end the
- * command with exit 1: a drawing or an export of a broken spec would mislead.
- */
-export function loadModel(io: Io, arg: string | undefined): SystemModel {
-  const spec = resolveSpec(io.cwd, arg);
-  const bytes = readSpecBytes(spec);
-  const result = lintBytes(spec.display, bytes);
-  const errors = result.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0 || !result.model) {
-    io.err(formatText(errors, io.errPaint));
-    io.err(`${io.errPaint.red('error')}: ${spec.display} has lint errors; fix them first (microgen lint ${spec.display})\n`);
-    throw new ExitError(1);
-  }
-  return result.model;
-}
-
-/** Writes `text` to `out` (relative to the working folder), creating its folder. */
-export function writeOutput(io: Io, out: string, text: string): string {
-  const path = resolve(io.cwd, out);
-  try {
-    ensureDir(dirname(path));
-    writeFileSync(path, text);
-  } catch (err) {
-    throw new UsageError(`cannot write ${out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  const rel = relative(io.cwd, path);
-  return rel && !rel.startsWith('..') ? rel : path;
-}
+import { formatOfFile, GRAPH_FORMATS, renderGraph, type GraphFormat } from '../../graph/render.js';
+import { RenderError } from '../../graph/svg.js';
+import { UsageError } from '../errors.js';
+import { writeOutput, type Io } from '../io.js';
+import { loadModel } from '../spec-file.js';
 
 function parseFormat(value: string): GraphFormat {
   if (!(GRAPH_FORMATS as readonly string[]).includes(value)) throw new UsageError(`--format must be one of ${GRAPH_FORMATS.join(', ')}, not "${value}"`);
   return value as GraphFormat;
 }
 
-const BY_EXTENSION: Record<string, GraphFormat> = { '.svg': 'svg', '.dot': 'dot', '.gv': 'dot', '.mmd': 'mermaid', '.mermaid': 'mermaid' };
-
-export async function renderGraph(model: SystemModel, format: GraphFormat): Promise<string> {
-  const graph = buildGraph(model);
-  if (format === 'mermaid') return toMermaid(graph);
-  const dot = toDot(graph);
-  return format === 'dot' ? dot : renderSvg(dot);
-}
-
 export async function runGraph(io: Io, specArg: string | undefined, opts: { format?: GraphFormat; out?: string }): Promise<number> {
-  const format = opts.format ?? (opts.out ? BY_EXTENSION[extname(opts.out).toLowerCase()] : undefined) ?? 'mermaid';
+  const format = opts.format ?? (opts.out ? formatOfFile(opts.out) : undefined) ?? 'mermaid';
   const model = loadModel(io, specArg);
   let text: string;
   try {

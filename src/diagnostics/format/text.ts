@@ -1,6 +1,6 @@
 /** `file:line:col: severity rule: message`, one per line (SPEC §3), then a count. */
 import { countBySeverity, type Diagnostic } from '../diagnostic.js';
-import type { Paint } from '../../cli/paint.js';
+import type { Paint } from '../../util/paint.js';
 
 export function formatText(diagnostics: readonly Diagnostic[], paint: Paint): string {
   const lines = diagnostics.map((d) => {

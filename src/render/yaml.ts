@@ -1,0 +1,11 @@
+/**
+ * Every YAML file microgen writes (each service's openapi.yaml, `microgen export`) is written
+ * here, by the `yaml` library that also reads the spec: block style as people write it, no
+ * anchors for objects that repeat, long lines kept whole.
+ */
+import { stringify } from 'yaml';
+
+/** YAML text of a JSON value, ending with a newline. */
+export function toYaml(value: unknown): string {
+  return stringify(value, { aliasDuplicateObjects: false, lineWidth: 0 });
+}
