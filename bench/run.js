@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench`: wall time of the built CLI (bin/microgen.js) as a child process, Node's
+// `npm run bench:generate`: wall time of the built CLI (bin/microgen.js) as a child process, Node's
 // start-up included, on synthetic systems (bench/make-spec.js), against the targets in
 // docs/performance.md: the median and the fastest of BENCH_RUNS runs (default 9; on a machine
 // shared with other work, the fastest run is the one least disturbed by it). Run
