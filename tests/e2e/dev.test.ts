@@ -6,7 +6,7 @@
  * the test never collides with anything on the spec's ports.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -132,6 +132,44 @@ describe('microgen dev on the shop', () => {
     // The in-process bus delivered user.registered to notification's handler.
     await waitFor(() => (dev.output().match(new RegExp(`^notification +│ welcome sent to ada@example\\.com \\(user ${id}\\)$`, 'm')) ? true : undefined), 10_000, `the event at its subscriber:\n${dev.output()}`);
   });
+
+  it('restarts with the new code when a handler is saved, and regenerates when the spec is saved', async () => {
+    const products = `http://127.0.0.1:${ports.gateway}/api/products`;
+    expect((await fetch(products)).status).toBe(501);
+    const handlers = join(dir, 'services/product/src/handlers/operations.ts');
+    const before = dev.output().length;
+    writeFileSync(
+      handlers,
+      readFileSync(handlers, 'utf8').replace("throw new NotImplemented('listProducts');", "return { status: 200, body: [{ id: 'tea', name: 'Tea', price: 3 }] };"),
+    );
+    await waitFor(() => (dev.output().slice(before).includes('↻ restarted') ? true : undefined), 120_000, `a restart after the handler changed:\n${dev.output().slice(before)}`);
+    expect(dev.output().slice(before)).toContain('services/product/src/handlers/operations.ts changed: rebuilding');
+    const listed = await waitFor(async () => {
+      const r = await fetch(products).catch(() => undefined);
+      return r?.status === 200 ? r.json() : undefined;
+    }, 30_000, 'the new handler to answer');
+    expect(listed).toEqual([{ id: 'tea', name: 'Tea', price: 3 }]);
+
+    // A new operation in the spec: regenerated (a stub that answers 501), rebuilt and served.
+    const again = dev.output().length;
+    const spec = join(dir, 'microgen.yaml');
+    writeFileSync(
+      spec,
+      readFileSync(spec, 'utf8').replace(
+        '      listProducts:\n',
+        '      countProducts:\n        http: GET /products-count\n        responses: { 200: integer }\n      listProducts:\n',
+      ),
+    );
+    await waitFor(() => (dev.output().slice(again).includes('↻ restarted') ? true : undefined), 180_000, `a restart after the spec changed:\n${dev.output().slice(again)}`);
+    expect(dev.output().slice(again)).toContain('the spec changed: regenerating');
+    expect(readFileSync(handlers, 'utf8')).toContain('countProducts(');
+    const counted = await waitFor(async () => {
+      const r = await fetch(`http://127.0.0.1:${ports.product}/products-count`).catch(() => undefined);
+      return r && r.status !== 404 ? r : undefined;
+    }, 30_000, 'the new route to be served');
+    expect(counted.status).toBe(501);
+    expect(await counted.json()).toMatchObject({ error: expect.any(String), message: expect.any(String) });
+  }, 360_000);
 
   it('stops everything on Ctrl-C and exits 0, leaving no process listening', async () => {
     dev.child.kill('SIGINT');
