@@ -269,7 +269,8 @@ Examples:
   $ microgen generate examples/shop/microgen.yaml --out /tmp/shop
   $ microgen generate --dry-run
 
-Exit codes: 0 done, 1 lint errors or conflicts (nothing written), 2 usage.`,
+Exit codes: 0 done, 1 lint errors, conflicts, a user file that does not parse or another run on
+the folder (nothing written), 2 usage or an unusable output folder.`,
     )
     .action(async (spec: string, opts: CommonOptions & { dryRun?: boolean; force?: boolean }) => setExit(await runGenerate(io, spec, opts)));
 }
@@ -288,7 +289,8 @@ Examples:
   $ microgen check
   $ microgen check examples/shop/microgen.yaml --out /tmp/shop --json
 
-Exit codes: 0 in sync, 1 stale (each path and a diff printed), 2 usage.`,
+Exit codes: 0 in sync, 1 stale (each path and a diff printed) or another run on the folder,
+2 usage.`,
     )
     .action(async (spec: string, opts: CommonOptions) => setExit(await runCheck(io, spec, opts)));
 }
