@@ -3,7 +3,6 @@
  * is sound, the model. Stages stop at the first that fails (a model is never built from
  * data the schema rejected), so later stages can trust their input.
  */
-import { readFileSync } from 'node:fs';
 import { runChecks } from './checks/index.js';
 import { sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
 import { buildModel } from './model/build.js';
@@ -11,6 +10,7 @@ import type { SystemModel } from './model/types.js';
 import { diagnosticAt } from './spec/locate.js';
 import type * as Raw from './spec/raw.js';
 import { validateSchema } from './spec/schema.js';
+import { readSpecFile } from './spec/read.js';
 import { parseSpecBytes, type SpecSource } from './spec/source.js';
 import { mark } from './util/timings.js';
 
@@ -43,7 +43,7 @@ export function lintText(file: string, text: string): LintResult {
 
 /** Reads the file; an unreadable file is the caller's usage error (exit 2), so it throws. */
 export function lintFile(file: string): LintResult {
-  return lintBytes(file, readFileSync(file));
+  return lintBytes(file, readSpecFile(file));
 }
 
 export const hasErrors = (r: LintResult): boolean => r.diagnostics.some((d) => d.severity === 'error');

@@ -1,5 +1,5 @@
 /** Small file-system helpers with the durability the applier needs. */
-import { closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 
 export function readText(path: string): string | undefined {
@@ -11,9 +11,10 @@ export function readText(path: string): string | undefined {
   }
 }
 
-function writeFd(path: string, content: string, durable: boolean): void {
+function writeFd(path: string, content: string, durable: boolean, mode?: number): void {
   const fd = openSync(path, 'w');
   try {
+    if (mode !== undefined) fchmodSync(fd, mode);
     writeSync(fd, content);
     if (durable) fsyncSync(fd);
   } finally {
@@ -21,15 +22,36 @@ function writeFd(path: string, content: string, durable: boolean): void {
   }
 }
 
+/** The temp file a rewrite of `path` goes through (the journal records it before it exists). */
+export const tempOf = (path: string): string => `${path}.microgen-tmp-${process.pid}`;
+
+/** Matches the temp files of any microgen process. */
+export const TEMP_NAME = /\.microgen-tmp-\d+$/;
+
 /** Write through a temporary file and rename: readers see the old bytes or the new, never half. */
 export function writeAtomic(path: string, content: string, durable = true): void {
-  const tmp = `${path}.microgen-tmp-${process.pid}`;
+  const tmp = tempOf(path);
   writeFd(tmp, content, durable);
   renameSync(tmp, path);
 }
 
-/** A fresh file needs no temp: on failure the journal removes it whole. */
-export function writeNew(path: string, content: string): void {
+/**
+ * Replaces the content of a file that may exist, through `tmp` and a rename, keeping the file's
+ * permission bits. A file with other hard links is written in place instead: a rename would
+ * leave the other names holding the old bytes (the journal's backup covers a crash meanwhile).
+ */
+export function rewrite(path: string, content: string, tmp: string, durable: boolean): void {
+  const st = lstatSync(path, { throwIfNoEntry: false });
+  if (st?.isFile() && st.nlink > 1) return writeFd(path, content, durable);
+  writeFd(tmp, content, durable, st?.isFile() ? st.mode & 0o7777 : undefined);
+  renameSync(tmp, path);
+}
+
+/**
+ * Written in place, without a temp: a fresh file (on failure the journal removes it whole) or one
+ * whose torn version is harmless (the no-op cache: a torn one does not parse).
+ */
+export function writeInPlace(path: string, content: string): void {
   writeFd(path, content, false);
 }
 
@@ -99,15 +121,18 @@ export function makeDir(dir: string): void {
 }
 
 /**
- * A planned path must not lead through a symbolic link: a link planted at
- * `services/user` would make microgen write outside the output folder.
+ * A planned path must not lead through a symbolic link (a link planted at `services/user`
+ * would make microgen write outside the output folder) nor through a file where a folder
+ * must be. Returns the first such path on the way and what it is.
  */
-export function linkOnTheWay(root: string, file: string, probe: PathProbe = new PathProbe(root)): string | undefined {
+export function blockedOnTheWay(root: string, file: string, probe: PathProbe = new PathProbe(root)): { at: string; kind: 'link' | 'file' } | undefined {
   let current = root;
-  for (const part of file.split('/')) {
+  const parts = file.split('/');
+  for (const [i, part] of parts.entries()) {
     current = current + sep + part;
     const kind = probe.kind(current);
-    if (kind === 'link') return current;
+    if (kind === 'link') return { at: current, kind };
+    if (kind === 'other' && i < parts.length - 1) return { at: current, kind: 'file' };
     if (kind === 'missing') return undefined;
   }
   return undefined;

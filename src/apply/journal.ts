@@ -1,19 +1,21 @@
 /**
  * All-or-nothing application of a plan. Before the first write, the journal
  * (`.microgen/journal/`) records every path about to change, a backup of each existing one,
- * the folders about to be created and the hash of the manifest to come. Files are then
- * written (temp + rename for existing ones), deleted, and the manifest written last: that
- * write is the commit point. The journal is removed after it.
+ * the folders about to be created, every temp file the run will make (`<path>.microgen-tmp-<pid>`)
+ * and the hash of the manifest to come. Files are then written (new ones directly, existing ones
+ * through their temp and a rename, keeping their mode; see `rewrite`), deleted, and the manifest
+ * written last: that write is the commit point. The journal is removed after it.
  *
  * A failure inside the run rolls back at once. A process killed mid-run leaves the journal
- * behind; the next microgen run finds it and either finishes the commit (the new manifest
- * is already in place) or restores the old tree.
+ * behind; the next microgen run finds it, removes the temp files it lists and either finishes
+ * the commit (the new manifest is already in place) or restores the old tree. Recovery writes
+ * through the same temp files, so a recovery that is itself killed leaves nothing unknown.
  */
-import { existsSync, readdirSync, rmSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, readdirSync, rmSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { contentHash } from './hash.js';
 import { MANIFEST_DIR, MANIFEST_PATH } from './manifest.js';
-import { ensureDir, makeDir, missingDirs, PathProbe, readText, writeAtomic, writeNew } from './fsx.js';
+import { ensureDir, makeDir, missingDirs, PathProbe, readText, rewrite, tempOf, writeAtomic, writeInPlace } from './fsx.js';
 
 export const JOURNAL_DIR = `${MANIFEST_DIR}/journal`;
 
@@ -27,13 +29,20 @@ interface JournalEntry {
   path: string;
   /** Index of the backup file, or null when the path did not exist before. */
   backup: number | null;
+  /** The temp file a rewrite of the path goes through (paths that existed before). */
+  temp?: string;
+  /** Permission bits of a file about to be deleted, for its restore. */
+  mode?: number;
 }
 
 interface JournalFile {
-  version: 1;
+  /** 1: written by a microgen that made temp files it did not record. */
+  version: 1 | 2;
   entries: JournalEntry[];
   createdDirs: string[];
   manifestBackup: number | null;
+  /** The manifest's temp file (relative to the output folder). */
+  manifestTemp?: string;
   newManifestSha256: string;
 }
 
@@ -58,10 +67,12 @@ function begin(out: string, ops: readonly FileOp[], manifestText: string): Journ
   const probe = new PathProbe(out);
   for (const op of ops) {
     const before = op.before === undefined ? readText(join(out, op.path)) : (op.before ?? undefined);
-    let backup: number | null = null;
+    const entry: JournalEntry = { path: op.path, backup: null };
     if (before !== undefined) {
-      backup = n++;
-      writeFileSync(backupPath(out, backup), before);
+      entry.backup = n++;
+      entry.temp = tempOf(op.path);
+      if (op.kind === 'delete') entry.mode = (lstatSync(join(out, op.path), { throwIfNoEntry: false })?.mode ?? 0o644) & 0o7777;
+      writeFileSync(backupPath(out, entry.backup), before);
     } else if (op.kind === 'write') {
       const dir = dirname(op.path);
       if (!knownDirs.has(dir)) {
@@ -69,7 +80,7 @@ function begin(out: string, ops: readonly FileOp[], manifestText: string): Journ
         for (const d of missingDirs(out, op.path, probe)) createdDirs.add(d);
       }
     }
-    entries.push({ path: op.path, backup });
+    entries.push(entry);
   }
   const manifestBefore = readText(join(out, MANIFEST_PATH));
   let manifestBackup: number | null = null;
@@ -77,23 +88,45 @@ function begin(out: string, ops: readonly FileOp[], manifestText: string): Journ
     manifestBackup = n++;
     writeFileSync(backupPath(out, manifestBackup), manifestBefore);
   }
-  const journal: JournalFile = { version: 1, entries, createdDirs: [...createdDirs], manifestBackup, newManifestSha256: contentHash(manifestText) };
+  const journal: JournalFile = {
+    version: 2,
+    entries,
+    createdDirs: [...createdDirs],
+    manifestBackup,
+    manifestTemp: tempOf(MANIFEST_PATH),
+    newManifestSha256: contentHash(manifestText),
+  };
   // The journal itself is written atomically and durably: it is what recovery trusts.
   writeAtomic(journalPath(out), JSON.stringify(journal), true);
   return journal;
 }
 
+/** Removes the temp files a killed run may have left (they are all in the journal). */
+function removeTemps(out: string, journal: JournalFile): void {
+  for (const temp of [...journal.entries.map((e) => e.temp), journal.manifestTemp]) {
+    if (temp !== undefined && lstatSync(join(out, temp), { throwIfNoEntry: false })) unlinkSync(join(out, temp));
+  }
+}
+
+/** Puts `saved` back at `path`, unless it is already there (an untouched file keeps its mtime). */
+function putBack(out: string, path: string, saved: string, temp: string | undefined, mode?: number): void {
+  const target = join(out, path);
+  if (readText(target) === saved) return;
+  const existed = existsSync(target);
+  ensureDir(join(target, '..'));
+  rewrite(target, saved, join(out, temp ?? tempOf(path)), false);
+  if (!existed && mode !== undefined) chmodSync(target, mode);
+}
+
 function restore(out: string, journal: JournalFile): void {
+  removeTemps(out, journal);
   for (const e of journal.entries) {
     const target = join(out, e.path);
     if (e.backup === null) {
       if (existsSync(target)) unlinkSync(target);
     } else {
       const saved = readText(backupPath(out, e.backup));
-      if (saved !== undefined) {
-        ensureDir(join(target, '..'));
-        writeAtomic(target, saved, false);
-      }
+      if (saved !== undefined) putBack(out, e.path, saved, e.temp, e.mode);
     }
   }
   const manifest = join(out, MANIFEST_PATH);
@@ -101,8 +134,9 @@ function restore(out: string, journal: JournalFile): void {
     if (existsSync(manifest)) unlinkSync(manifest);
   } else {
     const saved = readText(backupPath(out, journal.manifestBackup));
-    if (saved !== undefined) writeAtomic(manifest, saved, false);
+    if (saved !== undefined) putBack(out, MANIFEST_PATH, saved, journal.manifestTemp);
   }
+  removeTemps(out, journal);
   // Innermost first; a folder the user has since put files in stays.
   for (const dir of [...journal.createdDirs].sort((a, b) => b.length - a.length)) {
     try {
@@ -143,6 +177,7 @@ export function recoverJournal(out: string): 'none' | 'rolled-back' | 'completed
   const journal = JSON.parse(text) as JournalFile;
   const manifest = readText(join(out, MANIFEST_PATH));
   if (manifest !== undefined && contentHash(manifest) === journal.newManifestSha256) {
+    removeTemps(out, journal);
     finish(out);
     return 'completed';
   }
@@ -170,12 +205,13 @@ export function applyOps(out: string, ops: readonly FileOp[], manifestText: stri
         if (existsSync(target)) unlinkSync(target);
         continue;
       }
-      if (journal.entries[i].backup === null) writeNew(target, op.content);
-      else writeAtomic(target, op.content, false);
+      const { backup, temp } = journal.entries[i];
+      if (backup === null || temp === undefined) writeInPlace(target, op.content);
+      else rewrite(target, op.content, join(out, temp), false);
     }
     tick();
     ensureDir(join(out, MANIFEST_DIR));
-    writeAtomic(join(out, MANIFEST_PATH), manifestText, true); // the commit point
+    rewrite(join(out, MANIFEST_PATH), manifestText, join(out, journal.manifestTemp ?? tempOf(MANIFEST_PATH)), true); // the commit point
   } catch (err) {
     if (!(err instanceof SimulatedCrash && seam?.mode === 'hard')) {
       restore(out, journal);

@@ -9,6 +9,7 @@
  */
 import type { MemberStub } from '../plan/tree.js';
 import { detectIndent } from './indent.js';
+import { assertParses } from './parse-check.js';
 
 export interface StubResult {
   readonly text: string;
@@ -27,6 +28,7 @@ function reindent(text: string, unit: string): string {
 }
 
 export async function ensureStubs(path: string, text: string, stubs: readonly MemberStub[]): Promise<StubResult> {
+  await assertParses(path, text);
   const { Project, IndentationText, QuoteKind } = await import('ts-morph');
   const indent = detectIndent(text);
   const indentationText = indent === '\t' ? IndentationText.Tab : indent.length === 4 ? IndentationText.FourSpaces : IndentationText.TwoSpaces;

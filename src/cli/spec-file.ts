@@ -1,8 +1,9 @@
 /** Resolving the SPEC argument: `./microgen.yaml` by default, a folder means its microgen.yaml. */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join, relative, resolve, isAbsolute } from 'node:path';
 import { formatText } from '../diagnostics/format/text.js';
 import { lintBytes } from '../lint.js';
+import { readSpecFile, SpecTooLarge } from '../spec/read.js';
 import type { SystemModel } from '../model/types.js';
 import { ExitError, UsageError } from './errors.js';
 import type { Io } from './io.js';
@@ -39,8 +40,9 @@ export function resolveSpec(cwd: string, arg: string | undefined): SpecFile {
 /** The spec's bytes; a file that cannot be read is a usage error (exit 2), in one sentence. */
 export function readSpecBytes(spec: SpecFile): Buffer {
   try {
-    return readFileSync(spec.path);
+    return readSpecFile(spec.path);
   } catch (err) {
+    if (err instanceof SpecTooLarge) throw new UsageError(`cannot read ${spec.display}: ${err.message}`);
     throw new UsageError(`cannot read ${spec.display}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
   }
 }

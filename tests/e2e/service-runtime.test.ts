@@ -1,9 +1,9 @@
 /**
  * SPEC §5 on a real process: a generated service built with a test handler, started as
- * `node dist/main.js`, answers /health, validates input (400 with the Error shape), serialises
- * by the declared response schema, echoes x-request-id, answers 404 in the Error shape,
- * registers with Consul (a recording fake of the agent API) and on SIGTERM deregisters and
- * exits 0.
+ * `node dist/main.js`, answers /health, validates input (400 with the Error shape), answers a
+ * body of another media type with 415, serialises by the declared response schema, echoes
+ * x-request-id, answers 404 in the Error shape, registers with Consul (a recording fake of the
+ * agent API) and on SIGTERM deregisters and exits 0.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, recordingServer, startServiceProcess, waitFor, type ServiceProcess, type TestServer } from '../helpers/service-process.js';
@@ -71,6 +71,18 @@ describe('a generated service as a process', () => {
     expect(Object.keys(answer).sort()).toEqual(['error', 'message']);
     expect(answer.error).toBe('bad_request');
     expect(answer.message).toMatch(message);
+  });
+
+  it.each([
+    ['text/plain', 'name=lamp'],
+    ['application/x-www-form-urlencoded', 'name=lamp'],
+  ])('answers a %s body to a JSON operation with 415 and the Error shape', async (type, body) => {
+    const res = await fetch(`${catalog.url}/items`, { method: 'POST', headers: { 'content-type': type }, body });
+    expect(res.status).toBe(415);
+    const answer = (await res.json()) as { error: string; message: string };
+    expect(Object.keys(answer).sort()).toEqual(['error', 'message']);
+    expect(answer.error).toBe('unsupported_media_type');
+    expect(answer.message).toContain(type);
   });
 
   it('validates path parameters and coerces query values', async () => {

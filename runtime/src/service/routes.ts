@@ -38,6 +38,11 @@ export function replyWithError(error: FastifyError | Error, request: FastifyRequ
     request.log.error({ err: error }, 'handler failed');
     return reply.code(status).send(errorBody(status, 'internal server error'));
   }
+  if (status === 415) {
+    // Fastify says only "Unsupported Media Type"; name what came and what is accepted.
+    const type = String(request.headers['content-type'] ?? '').split(';')[0].trim().slice(0, 100);
+    return reply.code(415).send({ error: errorCode(415), message: `a body of type ${type || '(none)'} is not accepted here; send application/json` });
+  }
   return reply.code(status).send({ error: errorCode(status), message: error.message });
 }
 

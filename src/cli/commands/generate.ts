@@ -2,11 +2,14 @@
  * `microgen generate [SPEC] [--out DIR] [--dry-run] [--force]` and `microgen check`:
  * the three endings of one engine (src/engine.ts).
  */
+import { existsSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { acquireLock, LockHeld, type Lock } from '../../apply/lock.js';
 import { ManifestError } from '../../apply/manifest.js';
+import { UserFileSyntaxError } from '../../apply/parse-check.js';
 import type { Action } from '../../apply/reconcile.js';
-import { actionDiff, ApplyRefused, applyPlan, changesDisk, conflictsOf, planRun, recover, upToDate, type EngineInput, type EngineResult, type Plan } from '../../engine.js';
+import { actionDiff, ApplyRefused, applyPlan, changesDisk, conflictsOf, planRun, recover, strayTemps, upToDate, type EngineInput, type EngineResult, type Plan } from '../../engine.js';
 import { formatText } from '../../diagnostics/format/text.js';
 import { PlanError } from '../../plan/tree.js';
 import { ExitError, UsageError } from '../errors.js';
@@ -22,23 +25,71 @@ interface CommonOptions {
 
 const GENERATOR = `microgen ${VERSION}`;
 
+const STRAY = 'a temp file left by an interrupted microgen run';
+
 interface Target {
   input: EngineInput;
   bytes: Buffer;
 }
 
+/** The output folder must be a folder of its own: not a file, not the filesystem root. */
+function checkOut(outDir: string, outArg: string | undefined): void {
+  const named = outArg === undefined ? outDir : `--out ${outArg}`;
+  if (dirname(outDir) === outDir) throw new UsageError(`refusing to write a system into ${outDir}, the filesystem root; pass --out a folder of its own`);
+  let st;
+  try {
+    st = statSync(outDir, { throwIfNoEntry: false });
+  } catch {
+    return; // a file on the way (ENOTDIR): making the folder says so, naming it
+  }
+  if (st && !st.isDirectory()) throw new UsageError(`${named} is a file, not a folder`);
+}
+
+/** Folders a check may only read (a read-only checkout in CI): it runs without the lock there. */
+const READ_ONLY = new Set(['EACCES', 'EPERM', 'EROFS']);
+
+function lockOut(io: Io, outDir: string, command: 'generate' | 'check'): Lock | undefined {
+  // A check of a folder that does not exist has nothing to lock, recover or read.
+  if (command === 'check' && !existsSync(outDir)) return undefined;
+  try {
+    return acquireLock(outDir, command);
+  } catch (err) {
+    if (err instanceof LockHeld) {
+      io.err(`${io.errPaint.red('error')}: ${err.message}; nothing was ${command === 'generate' ? 'written' : 'checked'}\n`);
+      throw new ExitError(1);
+    }
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    if (command === 'check' && READ_ONLY.has(code)) return undefined;
+    throw new UsageError(`cannot create the output folder ${outDir}: ${code || (err as Error).message}`);
+  }
+}
+
 /**
- * The first steps of `generate` and `check`: find the spec and the output folder, recover a run
- * that was killed while writing there (before the spec is read, so whatever the spec now says,
- * no half-written tree stays in place), then read the spec.
+ * The first steps of `generate` and `check`: find the spec and the output folder, take the
+ * folder's lock, recover a run that was killed while writing there (before the spec is read, so
+ * whatever the spec now says, no half-written tree stays in place), then read the spec and run
+ * `body`. The lock is released however `body` ends.
  */
-function begin(io: Io, specArg: string | undefined, opts: CommonOptions & { force?: boolean }): Target {
+async function withTarget(
+  io: Io,
+  specArg: string | undefined,
+  opts: CommonOptions & { force?: boolean },
+  command: 'generate' | 'check',
+  body: (t: Target) => Promise<number>,
+): Promise<number> {
   const spec = resolveSpec(io.cwd, specArg);
   const outDir = resolve(io.cwd, opts.out ?? dirname(spec.path));
-  const recovered = recover(outDir);
-  if (recovered === 'rolled-back') io.err('note: an interrupted generation was rolled back; the previous files are restored\n');
-  if (recovered === 'completed') io.err('note: an interrupted generation had already committed; its journal was cleaned up\n');
-  return { input: { specPath: spec.path, specDisplay: spec.display, outDir, force: opts.force, generator: GENERATOR, version: VERSION }, bytes: readSpecBytes(spec) };
+  checkOut(outDir, opts.out);
+  const lock = lockOut(io, outDir, command);
+  try {
+    const recovered = lock ? recover(outDir) : 'none';
+    if (recovered === 'rolled-back') io.err('note: an interrupted generation was rolled back; the previous files are restored\n');
+    if (recovered === 'completed') io.err('note: an interrupted generation had already committed; its journal was cleaned up\n');
+    const input = { specPath: spec.path, specDisplay: spec.display, outDir, force: opts.force, generator: GENERATOR, version: VERSION };
+    return await body({ input, bytes: readSpecBytes(spec) });
+  } finally {
+    lock?.release();
+  }
 }
 
 async function plan(io: Io, t: Target): Promise<Plan> {
@@ -46,7 +97,12 @@ async function plan(io: Io, t: Target): Promise<Plan> {
   try {
     result = await planRun(t.input, t.bytes);
   } catch (err) {
-    if (err instanceof ManifestError || err instanceof PlanError) throw new UsageError(err.message);
+    if (err instanceof ManifestError || err instanceof PlanError || err instanceof ApplyRefused) throw new UsageError(err.message);
+    if (err instanceof UserFileSyntaxError) {
+      io.err(`${err.message}\n`);
+      io.err('nothing was written: fix the syntax error in your file first (stubs are added only to a file that parses)\n');
+      throw new ExitError(1);
+    }
     throw err;
   }
   if (!result.ok) {
@@ -118,8 +174,11 @@ function printConflicts(io: Io, actions: readonly Action[]): void {
   );
 }
 
-export async function runGenerate(io: Io, specArg: string | undefined, opts: CommonOptions & { dryRun?: boolean; force?: boolean }): Promise<number> {
-  const t = begin(io, specArg, opts);
+export function runGenerate(io: Io, specArg: string | undefined, opts: CommonOptions & { dryRun?: boolean; force?: boolean }): Promise<number> {
+  return withTarget(io, specArg, opts, 'generate', (t) => generateTarget(io, t, opts));
+}
+
+async function generateTarget(io: Io, t: Target, opts: CommonOptions & { dryRun?: boolean; force?: boolean }): Promise<number> {
   const fresh = upToDate(t.input, t.bytes);
   if (fresh !== undefined) {
     if (opts.json) io.out(`${JSON.stringify({ actions: [], upToDate: true }, null, 2)}\n`);
@@ -142,6 +201,8 @@ export async function runGenerate(io: Io, specArg: string | undefined, opts: Com
     printConflicts(io, actions);
     return 1;
   }
+  const strays = strayTemps(t.input.outDir, result.manifestPaths);
+  for (const path of strays) unlinkSync(resolve(t.input.outDir, path));
   try {
     applyPlan(result);
   } catch (err) {
@@ -154,13 +215,17 @@ export async function runGenerate(io: Io, specArg: string | undefined, opts: Com
   }
   // One write, not one per file: on a pipe each write is a system call (~1,700 on a cold generate of 100 services).
   const lines = noisy.map((a) => `  ${(a.kind === 'delete' ? io.paint.red : a.kind.startsWith('orphan') ? io.paint.yellow : io.paint.green)(VERB[a.kind].padEnd(7))} ${describe(a)}\n`);
+  lines.push(...strays.map((path) => `  ${io.paint.red('delete ')} ${path} (${STRAY})\n`));
   io.out(`${lines.join('')}${io.paint.green('✓')} ${result.model.name}: ${summary(actions) || 'nothing to do'}\n`);
   mark('report');
   return 0;
 }
 
-export async function runCheck(io: Io, specArg: string | undefined, opts: CommonOptions): Promise<number> {
-  const t = begin(io, specArg, opts);
+export function runCheck(io: Io, specArg: string | undefined, opts: CommonOptions): Promise<number> {
+  return withTarget(io, specArg, opts, 'check', (t) => checkTarget(io, t, opts));
+}
+
+async function checkTarget(io: Io, t: Target, opts: CommonOptions): Promise<number> {
   const fresh = upToDate(t.input, t.bytes);
   if (fresh !== undefined) {
     if (opts.json) io.out(`${JSON.stringify({ inSync: true, stale: [] }, null, 2)}\n`);
@@ -169,14 +234,18 @@ export async function runCheck(io: Io, specArg: string | undefined, opts: Common
   }
   const result = await plan(io, t);
   const stale = result.actions.filter((a) => changesDisk(a) || a.kind === 'conflict');
+  const strays = strayTemps(t.input.outDir, result.manifestPaths);
   if (opts.json) {
-    io.out(`${JSON.stringify({ inSync: stale.length === 0, stale: stale.map((a) => ({ path: a.path, kind: a.kind })) }, null, 2)}\n`);
-    return stale.length ? 1 : 0;
+    const listed = [...stale.map((a) => ({ path: a.path, kind: a.kind })), ...strays.map((path) => ({ path, kind: 'stray' }))];
+    io.out(`${JSON.stringify({ inSync: listed.length === 0, stale: listed }, null, 2)}\n`);
+    return listed.length ? 1 : 0;
   }
-  if (stale.length === 0) {
+  if (stale.length === 0 && strays.length === 0) {
     io.out(`${io.paint.green('✓')} generated code is in sync with the spec (${result.tree.size} files)\n`);
     return 0;
   }
+  for (const path of strays) io.out(`${io.paint.red('stray')} ${path}: ${STRAY}; delete it (\`microgen generate\` does)\n`);
+  if (stale.length === 0) return 1;
   const listing = stale.map((a) => `${io.paint.red('stale')} ${a.kind === 'conflict' ? describe(a) : `${a.path} (would ${VERB[a.kind]})`}\n`);
   io.out(`${listing.join('')}${stale.map(actionDiff).join('')}`);
   io.out(`\n${stale.length} file${stale.length === 1 ? '' : 's'} out of sync with the spec: run \`microgen generate\` and commit the result\n`);
@@ -200,7 +269,8 @@ Examples:
   $ microgen generate examples/shop/microgen.yaml --out /tmp/shop
   $ microgen generate --dry-run
 
-Exit codes: 0 done, 1 lint errors or conflicts (nothing written), 2 usage.`,
+Exit codes: 0 done, 1 lint errors, conflicts, a user file that does not parse or another run on
+the folder (nothing written), 2 usage or an unusable output folder.`,
     )
     .action(async (spec: string, opts: CommonOptions & { dryRun?: boolean; force?: boolean }) => setExit(await runGenerate(io, spec, opts)));
 }
@@ -219,7 +289,8 @@ Examples:
   $ microgen check
   $ microgen check examples/shop/microgen.yaml --out /tmp/shop --json
 
-Exit codes: 0 in sync, 1 stale (each path and a diff printed), 2 usage.`,
+Exit codes: 0 in sync, 1 stale (each path and a diff printed) or another run on the folder,
+2 usage.`,
     )
     .action(async (spec: string, opts: CommonOptions) => setExit(await runCheck(io, spec, opts)));
 }
