@@ -127,15 +127,13 @@ function conflictAdvice(actions: readonly Action[], command: string): string {
   const edited = conflicts.filter((c) => c.reason === 'edited').map((c) => c.path);
   const unowned = conflicts.filter((c) => c.reason === 'unowned').map((c) => c.path);
   const lines: string[] = [];
-  if (edited.length === 1) {
-    lines.push(`${edited[0]} was edited by hand: \`${command} --force\` replaces it and discards the hand edits (move what you want to keep into src/handlers/ or src/main.ts first)`);
-  } else if (edited.length > 1) {
-    lines.push(`${edited.length} generated files were edited by hand (listed above): \`${command} --force\` replaces them and discards the hand edits (move what you want to keep into src/handlers/ or src/main.ts first)`);
+  const these = (paths: string[], many: string) => (paths.length === 1 ? paths[0] : `the ${paths.length} ${many} listed above`);
+  const them = (paths: string[], one: string, many: string) => (paths.length === 1 ? one : many);
+  if (edited.length) {
+    lines.push(`\`${command} --force\` replaces ${these(edited, 'files edited by hand')} and discards your hand edits in ${them(edited, 'it', 'them')}; move what you want to keep into src/handlers/ or src/main.ts first`);
   }
-  if (unowned.length === 1) {
-    lines.push(`${unowned[0]} was there before and microgen did not write it: keep it by moving or renaming it, or let microgen take it over with \`${command} --force\` (its content is replaced)`);
-  } else if (unowned.length > 1) {
-    lines.push(`${unowned.length} files were there before and microgen did not write them (listed above): keep them by moving or renaming them, or let microgen take them over with \`${command} --force\` (their content is replaced)`);
+  if (unowned.length) {
+    lines.push(`keep ${these(unowned, 'files microgen did not write')} by moving or renaming ${them(unowned, 'it', 'them')}, or let microgen take ${them(unowned, 'it', 'them')} over with \`${command} --force\` (replacing ${them(unowned, 'its', 'their')} content)`);
   }
   return lines.map((l) => `  ${l}\n`).join('');
 }
