@@ -1,7 +1,7 @@
 /**
  * The CLI as a new user gets it: README.md's first command makes a folder with the spec and the
  * system, README.md's way of putting `microgen` on PATH (`npm link`, into a throwaway npm prefix)
- * makes the generated system's `npm run check` work (tests/build/package.test.ts installs the packed
+ * makes the generated system's `npm run check` work (tests/e2e/package.test.ts installs the packed
  * tarball). No install of the generated system is needed: `check` reads files only.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
