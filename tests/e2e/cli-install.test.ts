@@ -50,6 +50,7 @@ describe('the CLI works from a generated system, installed as README.md says', (
     appendFileSync(join(system, 'services/user/src/generated/types.ts'), '// a hand edit\n');
     const edited = npmRun('check', system, withCli);
     expect(edited.stdout).toMatch(/services\/user\/src\/generated\/types\.ts: generated file edited by hand/);
+    expect(edited.stdout).toContain('`microgen generate --force` replaces services/user/src/generated/types.ts and discards your hand edits in it');
     expect(edited.status).toBe(1);
 
     const missing = npmRun('check', system, BASE_PATH);

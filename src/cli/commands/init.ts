@@ -71,7 +71,7 @@ export async function runInit(io: Io, dirArg: string | undefined, opts: InitOpti
   writeFileAtomic(specPath, text);
   io.out(`${io.paint.green('✓')} wrote ${join(shown, 'microgen.yaml')} (system ${name}, from the ${example} example)\n`);
   if (opts.generate === false) return 0;
-  const code = await runGenerate(io, specPath, {});
+  const code = await runGenerate(io, relative(io.cwd, specPath), {});
   if (code !== 0) return code;
   const firstService = example === 'shop' ? 'user' : 'greeter';
   const steps = [
