@@ -88,13 +88,14 @@ const SCENARIOS: Record<string, () => string> = {
   },
 };
 
-/** Typical indentation and quoting mistakes, each in a spec of its own, through `lint`. */
+/** Typical indentation and quoting mistakes, each in a spec of its own, through `lint` (one is valid YAML: the schema sees it). */
 const YAML: Record<string, string> = {
   'yaml-three-spaces-instead-of-four': 'microgen: 1\nname: shop\nservices:\n  user:\n   port: 8001\n    database: postgres\n',
   'yaml-key-one-space-too-deep': 'microgen: 1\nname: shop\nservices:\n  user:\n    port: 8001\n    operations:\n      getUser:\n         http: GET /users/{id}\n        response: User\n',
   'yaml-tab-indentation': 'microgen: 1\nname: shop\nservices:\n  user:\n\tport: 8001\n',
   'yaml-key-at-wrong-level': 'microgen: 1\nname: shop\nservices:\n  user:\n    port: 1\n    operations:\n      getUser:\n        http: GET /x\n     database: postgres\n',
   'yaml-key-under-a-value': 'microgen: 1\nname: shop\nservices:\n  user:\n    port: 8001\n      database: postgres\n',
+  'yaml-key-at-the-level-of-the-services': 'microgen: 1\nname: shop\nservices:\n  user:\n    port: 8001\n  database: postgres\n',
   'yaml-unclosed-quote': 'microgen: 1\nname: "shop\ndescription: a shop\nservices:\n  user:\n    port: 8001\n',
   'yaml-missing-colon': 'microgen: 1\nname shop\nservices:\n  user:\n    port: 8001\n',
 };
