@@ -14,6 +14,9 @@ export interface Io {
   readonly cwd: string;
 }
 
+/** `s` as one word of a POSIX shell command the user can paste (quoted only when it must be). */
+export const shellWord = (s: string): string => (/^[A-Za-z0-9_./@:-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
 /** The process's own output: colours only where the stream is a terminal (paint.ts). */
 export function processIo(): Io {
   for (const stream of [process.stdout, process.stderr]) stream.on('error', readerGone);

@@ -164,8 +164,13 @@ function messageFor(e: ErrorObject, path: SpecPath): { message: string; path: Sp
             : `\`${tag}\` must be one of ${allowed.map((v) => `\`${v}\``).join(', ')}, not ${describeValue(value)}${hit ? `; did you mean \`${hit}\`?` : ''}`,
       };
     }
-    case 'type':
-      return { path, anchor: 'value', message: `${key} must be ${orList(nouns(e.params.type))}, not ${describeValue(e.data)}` };
+    case 'type': {
+      // `database: postgres` indented at the level of the services is read as a service named `database`.
+      const own = path[path.length - 1];
+      const misplaced = typeof own === 'string' && e.params.type === 'object' && Object.hasOwn((parent?.properties as SchemaNode | undefined) ?? {}, own);
+      const hint = misplaced ? `; \`${own}\` is read as ${thing(parent)} here: if it is a setting of the one above, indent it one level deeper` : '';
+      return { path, anchor: 'value', message: `${key} must be ${orList(nouns(e.params.type))}, not ${describeValue(e.data)}${hint}` };
+    }
     case 'enum': {
       const allowed = (e.params.allowedValues as unknown[]).map(String);
       const hit = typeof e.data === 'string' ? closest(e.data, allowed) : undefined;

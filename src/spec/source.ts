@@ -9,6 +9,7 @@
  */
 import { isAlias, isCollection, isNode, isPair, isScalar, LineCounter, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
 import { oneLine, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { explainYamlError } from './yaml-errors.js';
 
 /** Specs are hand-written; anything larger is a mistake or an attack. */
 export const MAX_SPEC_BYTES = 8 * 1024 * 1024;
@@ -137,10 +138,13 @@ export function parseSpecText(file: string, text: string): LoadResult {
   }
   const problems = [...doc.errors, ...doc.warnings.filter((w) => w.code !== 'TAG_RESOLVE_FAILED')];
   if (doc.errors.length > 0) {
-    const diagnostics = problems.map((e) => {
-      const start = lineCounter.linePos(e.pos[0]);
-      const end = lineCounter.linePos(e.pos[1]);
-      return syntax(file, start.line, start.col, yamlMessage(e.code, e.message), end.line, end.col);
+    // One mistake often gives the parser two errors at the same place (a misindented key is also a multi-line key): keep the first.
+    const distinct = problems.filter((e, i) => problems.findIndex((f) => f.pos[0] === e.pos[0]) === i);
+    const diagnostics = distinct.map((e) => {
+      const plain = explainYamlError(text, e.code, e.message, e.pos[0]);
+      const start = lineCounter.linePos(plain?.offset ?? e.pos[0]);
+      const end = plain ? start : lineCounter.linePos(e.pos[1]);
+      return syntax(file, start.line, start.col, plain?.message ?? yamlMessage(e.code, e.message), end.line, end.col);
     });
     return { ok: false, diagnostics: withoutCascade(diagnostics, text) };
   }

@@ -216,8 +216,15 @@ describe('generate --dry-run', () => {
 });
 
 describe('check', () => {
-  it('exit 1 before generation, listing what is missing', async () => {
+  it('exit 2 in one line before generation without --out: the system may live elsewhere', async () => {
     const run = await check();
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^error: no generated system next to .*microgen\.yaml \(no \.microgen\/manifest\.json in .*\): pass --out <dir> where it lives, or run `microgen generate .*` to create it there\n$/);
+  });
+
+  it('exit 1 before generation with --out, listing what is missing', async () => {
+    const run = await check('--out', dir);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('stale services/greeter/package.json (would create)');
     expect(run.stdout).toContain('run `microgen generate`');

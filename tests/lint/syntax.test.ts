@@ -33,8 +33,24 @@ i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]
 
 const CASES: SyntaxCase[] = [
   { name: 'an unclosed flow map', input: 'microgen: 1\nname: x\nservices: {a: 1\n', line: 4, column: 1, message: 'flow map in block collection must be sufficiently indented and end with a }' },
-  { name: 'an unclosed quote', input: 'microgen: 1\nname: "x\n', line: 3, column: 1, message: 'missing closing "quote' },
-  { name: 'a tab as indentation', input: 'microgen: 1\nname: x\nservices:\n\ta: {}\n', line: 4, column: 1, message: 'tabs are not allowed as indentation' },
+  { name: 'an unclosed quote', input: 'microgen: 1\nname: "x\n', line: 2, column: 7, message: 'this double-quoted string is never closed: add the closing "' },
+  { name: "an unclosed single quote with a '' inside", input: "microgen: 1\nname: 'it''s\ndescription: x\n", line: 2, column: 7, message: "single-quoted string is never closed: add the closing '" },
+  { name: 'a tab as indentation', input: 'microgen: 1\nname: x\nservices:\n\ta: {}\n', line: 4, column: 1, message: 'this line is indented with a tab: YAML indents with spaces only' },
+  {
+    name: 'a key indented 3 spaces instead of 4, before a key at 4',
+    input: 'microgen: 1\nname: x\nservices:\n  user:\n   port: 8001\n    database: postgres\n',
+    line: 6,
+    column: 5,
+    message: '`database:` is indented 4 spaces, deeper than `port:` on line 5 (3 spaces), which already has a value: the keys of one map start in the same column',
+  },
+  {
+    name: 'a key indented between two levels (CRLF line ends)',
+    input: 'microgen: 1\r\nname: x\r\nservices:\r\n  user:\r\n    port: 1\r\n   database: postgres\r\n',
+    line: 6,
+    column: 4,
+    message: '`database:` is indented 3 spaces and lines up with no key above it: not with `port:` on line 5 (4 spaces), nor with `user:` on line 4 (2 spaces)',
+  },
+  { name: 'a key without its colon', input: 'microgen: 1\nname x\nservices: {}\n', line: 2, column: 1, message: '`name x` is not `key: value` (a key needs a colon and a space after it)' },
   { name: 'a duplicate key', input: 'microgen: 1\nname: a\nname: b\n', line: 3, column: 1, message: 'duplicate key: each key may appear once in a map' },
   { name: 'a duplicate key in a nested map', input: 'microgen: 1\nname: a\nservices:\n  user: {}\n  order: {}\n  user: {}\n', line: 6, column: 3, message: 'duplicate key' },
   {

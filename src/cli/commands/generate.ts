@@ -3,18 +3,18 @@
  * the three endings of one engine (src/engine.ts).
  */
 import { existsSync, statSync, unlinkSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { acquireLock, LockHeld, type Lock } from '../../apply/lock.js';
-import { ManifestError } from '../../apply/manifest.js';
+import { MANIFEST_PATH, ManifestError } from '../../apply/manifest.js';
 import { UserFileSyntaxError } from '../../apply/parse-check.js';
 import type { Action } from '../../apply/reconcile.js';
 import { actionDiff, ApplyRefused, applyPlan, changesDisk, conflictsOf, planRun, recover, strayTemps, upToDate, type EngineInput, type EngineResult, type Plan } from '../../engine.js';
 import { formatText } from '../../diagnostics/format/text.js';
 import { PlanError } from '../../plan/tree.js';
 import { ExitError, UsageError } from '../errors.js';
-import type { Io } from '../io.js';
-import { readSpecBytes, resolveSpec } from '../spec-file.js';
+import { shellWord, type Io } from '../io.js';
+import { DEFAULT_SPEC, readSpecBytes, resolveSpec } from '../spec-file.js';
 import { VERSION } from '../version.js';
 import { mark } from '../../util/timings.js';
 
@@ -165,20 +165,45 @@ function summary(actions: readonly Action[]): string {
     .join(', ');
 }
 
-function printConflicts(io: Io, actions: readonly Action[]): void {
+/** The `microgen generate` that writes what the user asked about, as they would type it again. */
+function generateCommand(specArg: string | undefined, opts: CommonOptions): string {
+  const words = ['microgen', 'generate'];
+  if (specArg !== undefined && specArg !== DEFAULT_SPEC) words.push(shellWord(specArg));
+  if (opts.out !== undefined) words.push('--out', shellWord(opts.out));
+  return words.join(' ');
+}
+
+/**
+ * What to do about the files `generate` refuses to overwrite, one line per kind: a generated file
+ * edited by hand, and a file microgen never wrote (a README.md that was there before).
+ */
+function conflictAdvice(actions: readonly Action[], command: string): string {
+  const conflicts = conflictsOf(actions);
+  const edited = conflicts.filter((c) => c.reason === 'edited').map((c) => c.path);
+  const unowned = conflicts.filter((c) => c.reason === 'unowned').map((c) => c.path);
+  const lines: string[] = [];
+  const these = (paths: string[], many: string) => (paths.length === 1 ? paths[0] : `the ${paths.length} ${many} listed above`);
+  const them = (paths: string[], one: string, many: string) => (paths.length === 1 ? one : many);
+  if (edited.length) {
+    lines.push(`\`${command} --force\` replaces ${these(edited, 'files edited by hand')} and discards your hand edits in ${them(edited, 'it', 'them')}; move what you want to keep into src/handlers/ or src/main.ts first`);
+  }
+  if (unowned.length) {
+    lines.push(`keep ${these(unowned, 'files microgen did not write')} by moving or renaming ${them(unowned, 'it', 'them')}, or let microgen take ${them(unowned, 'it', 'them')} over with \`${command} --force\` (replacing ${them(unowned, 'its', 'their')} content)`);
+  }
+  return lines.map((l) => `  ${l}\n`).join('');
+}
+
+function printConflicts(io: Io, actions: readonly Action[], command: string): void {
   const conflicts = conflictsOf(actions);
   for (const c of conflicts) io.err(`${io.errPaint.red('conflict')} ${describe(c)}\n`);
-  io.err(
-    `refusing to overwrite ${conflicts.length === 1 ? 'it' : 'them'}; nothing was written. Move your change into src/handlers/ or src/main.ts, ` +
-      'or run again with --force to discard it.\n',
-  );
+  io.err(`nothing was written: microgen refuses to overwrite ${conflicts.length === 1 ? 'it' : `these ${conflicts.length} files`}.\n${conflictAdvice(actions, command)}`);
 }
 
 export function runGenerate(io: Io, specArg: string | undefined, opts: CommonOptions & { dryRun?: boolean; force?: boolean }): Promise<number> {
-  return withTarget(io, specArg, opts, 'generate', (t) => generateTarget(io, t, opts));
+  return withTarget(io, specArg, opts, 'generate', (t) => generateTarget(io, t, opts, specArg));
 }
 
-async function generateTarget(io: Io, t: Target, opts: CommonOptions & { dryRun?: boolean; force?: boolean }): Promise<number> {
+async function generateTarget(io: Io, t: Target, opts: CommonOptions & { dryRun?: boolean; force?: boolean }, specArg: string | undefined): Promise<number> {
   const fresh = upToDate(t.input, t.bytes);
   if (fresh !== undefined) {
     if (opts.json) io.out(`${JSON.stringify({ actions: [], upToDate: true }, null, 2)}\n`);
@@ -198,7 +223,7 @@ async function generateTarget(io: Io, t: Target, opts: CommonOptions & { dryRun?
     return conflictsOf(actions).length ? 1 : 0;
   }
   if (conflictsOf(actions).length) {
-    printConflicts(io, actions);
+    printConflicts(io, actions, generateCommand(specArg, opts));
     return 1;
   }
   const strays = strayTemps(t.input.outDir, result.manifestPaths);
@@ -222,10 +247,15 @@ async function generateTarget(io: Io, t: Target, opts: CommonOptions & { dryRun?
 }
 
 export function runCheck(io: Io, specArg: string | undefined, opts: CommonOptions): Promise<number> {
-  return withTarget(io, specArg, opts, 'check', (t) => checkTarget(io, t, opts));
+  return withTarget(io, specArg, opts, 'check', (t) => checkTarget(io, t, opts, specArg));
 }
 
-async function checkTarget(io: Io, t: Target, opts: CommonOptions): Promise<number> {
+async function checkTarget(io: Io, t: Target, opts: CommonOptions, specArg: string | undefined): Promise<number> {
+  if (opts.out === undefined && !existsSync(join(t.input.outDir, MANIFEST_PATH))) {
+    // Without this, a spec kept apart from its system got a diff creating every file (thousands of lines).
+    const folder = relative(io.cwd, t.input.outDir) || '.';
+    throw new UsageError(`no generated system next to ${t.input.specDisplay} (no ${MANIFEST_PATH} in ${folder}): pass --out <dir> where it lives, or run \`${generateCommand(specArg, opts)}\` to create it there`);
+  }
   const fresh = upToDate(t.input, t.bytes);
   if (fresh !== undefined) {
     if (opts.json) io.out(`${JSON.stringify({ inSync: true, stale: [] }, null, 2)}\n`);
@@ -248,7 +278,11 @@ async function checkTarget(io: Io, t: Target, opts: CommonOptions): Promise<numb
   if (stale.length === 0) return 1;
   const listing = stale.map((a) => `${io.paint.red('stale')} ${a.kind === 'conflict' ? describe(a) : `${a.path} (would ${VERB[a.kind]})`}\n`);
   io.out(`${listing.join('')}${stale.map(actionDiff).join('')}`);
-  io.out(`\n${stale.length} file${stale.length === 1 ? '' : 's'} out of sync with the spec: run \`microgen generate\` and commit the result\n`);
+  const command = generateCommand(specArg, opts);
+  const files = `${stale.length} file${stale.length === 1 ? '' : 's'} out of sync with the spec`;
+  const conflicts = conflictsOf(result.actions).length;
+  if (conflicts === 0) io.out(`\n${files}: run \`${command}\` and commit the result\n`);
+  else io.out(`\n${files}; \`${command}\` refuses to overwrite ${conflicts === stale.length ? (conflicts === 1 ? 'it' : 'them') : conflicts}:\n${conflictAdvice(result.actions, command)}`);
   return 1;
 }
 

@@ -10,7 +10,7 @@ import { EXAMPLES, exampleText, initSpecText, schemaModelinePath, type ExampleNa
 import { checkName, kebabCase } from '../../edit/rules.js';
 import { writeFileAtomic } from '../../edit/write.js';
 import { UsageError } from '../errors.js';
-import type { Io } from '../io.js';
+import { shellWord, type Io } from '../io.js';
 import { ask } from '../prompts.js';
 import { runGenerate } from './generate.js';
 
@@ -29,8 +29,6 @@ function contentsOf(dir: string): string[] {
   if (!statSync(dir).isDirectory()) throw new UsageError(`${dir} exists and is not a folder`);
   return readdirSync(dir).filter((e) => e !== '.git');
 }
-
-const shellWord = (s: string): string => (/^[A-Za-z0-9_./@:-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 export async function runInit(io: Io, dirArg: string | undefined, opts: InitOptions): Promise<number> {
   const dir = resolve(io.cwd, dirArg ?? '.');
@@ -73,7 +71,7 @@ export async function runInit(io: Io, dirArg: string | undefined, opts: InitOpti
   writeFileAtomic(specPath, text);
   io.out(`${io.paint.green('✓')} wrote ${join(shown, 'microgen.yaml')} (system ${name}, from the ${example} example)\n`);
   if (opts.generate === false) return 0;
-  const code = await runGenerate(io, specPath, {});
+  const code = await runGenerate(io, relative(io.cwd, specPath), {});
   if (code !== 0) return code;
   const firstService = example === 'shop' ? 'user' : 'greeter';
   const steps = [

@@ -20,6 +20,15 @@ const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379/0';
 /** Where services find the Consul agent when `CONSUL_URL` says nothing else. */
 export const DEFAULT_CONSUL_URL = 'http://127.0.0.1:8500';
 
+/**
+ * An npm script that runs the microgen CLI. microgen is not on the npm registry, so it is not a
+ * dependency here: the script finds it on PATH, or says in one line how to put it there.
+ */
+function microgenScript(command: string): string {
+  const missing = 'microgen is not on PATH: run `npm ci && npm run build && npm link` in a microgen checkout (see its README)';
+  return `command -v microgen >/dev/null || { echo '${missing}' >&2; exit 127; }; microgen ${command}`;
+}
+
 /** One operation (and one call, if any) that the README uses in its examples. */
 function readmeExample(model: SystemModel) {
   const service = model.services.find((s) => s.operations.length > 0);
@@ -114,7 +123,8 @@ export function workspaceFiles(ctx: GenerateContext): PlannedFile[] {
     scripts: {
       build: 'tsc -b',
       clean: 'tsc -b --clean',
-      check: 'microgen check',
+      generate: microgenScript('generate'),
+      check: microgenScript('check'),
       // Dead letters of the subscriptions (listed in events.json) on the broker: `npm run dlq -- list|retry [queue]`.
       ...(events && events.queues.length > 0 ? { dlq: `node ${RUNTIME_PACKAGE_DIR}/dist/events/dlq.js --topology events.json` } : {}),
     },
