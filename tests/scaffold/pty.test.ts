@@ -103,7 +103,7 @@ describe.skipIf(!hasScript)('interactive add service on a pseudo-terminal', () =
       term.child.stdin!.write('\x1b[A'); // from the default `none` up to `redis`
       await new Promise((r) => setTimeout(r, 100));
       term.child.stdin!.write('\r');
-      await term.waitFor(/✓ added service billing to microgen\.yaml/, at);
+      await term.waitFor(/✓ added service billing \(port 8003\) to microgen\.yaml/, at);
       expect(await term.exit).toBe(0);
     } finally {
       term.child.kill();
