@@ -1,8 +1,11 @@
 /**
  * `microgen add`: from validated inputs to the new spec text. Each kind becomes one
  * `insertEntry` request (a map entry or a list item, in the layout of the examples), after
- * checking that the names follow the schema's rules and that nothing is added twice.
- * The CLI lints the result before writing it; this module never touches the disk.
+ * checking that the names follow the schema's rules and that nothing is added twice; what a
+ * flag left open is picked so that the result lints clean (a port, a GET's response and the
+ * schema it names, a route's upstream path), and an event's publishers and subscribers are
+ * further entries in those services. The CLI lints the result before writing it; this module
+ * never touches the disk.
  */
 import { reachableUnder } from '../checks/routes.js';
 import { assignPorts, DEFAULT_GATEWAY_PORT, FIRST_SERVICE_PORT, pathParams } from '../model/build.js';
@@ -119,7 +122,7 @@ export function validateInput(input: AddInput): void {
 // ---------------------------------------------------------------------------------------------
 // Building the entry
 
-type Data = {
+export type SpecData = {
   schemas?: Record<string, unknown> | null;
   services?: Record<string, { port?: number; schemas?: Record<string, unknown> | null; operations?: Record<string, { http?: string } | null> | null; publishes?: unknown[] | null; subscribes?: unknown[] | null } | null> | null;
   events?: Record<string, unknown> | null;
@@ -142,7 +145,7 @@ function order(path: readonly string[]): readonly string[] | undefined {
 }
 
 /** Duplicates and missing parents: the checks that need the spec's data. */
-function refuse(data: Data, input: AddInput): void {
+function refuse(data: SpecData, input: AddInput): void {
   const services = Object.keys(data.services ?? {});
   switch (input.kind) {
     case 'service':
@@ -208,7 +211,7 @@ export function requestFor(input: AddInput): InsertRequest {
  * that is free, else the lowest free one from 8001. Written out, so that no later change of
  * places moves it, and clashing with no port, declared or implicit, nor the gateway's.
  */
-export function nextFreePort(data: Data): number {
+export function nextFreePort(data: SpecData): number {
   const entries = Object.entries(data.services ?? {}).map(([n, s]) => [n, { port: s?.port }] as const);
   const gateway = data.gateway?.port ?? DEFAULT_GATEWAY_PORT;
   const taken = new Set([gateway, ...assignPorts(entries, gateway).values()]);
@@ -234,7 +237,7 @@ function singular(word: string): string | undefined {
  * names (`GET /orders/{id}` → `200: Order`, `GET /orders` → `200: Order[]`). An existing schema
  * of that name is used; otherwise a small one is added to the service, for the user to fill in.
  */
-function defaultResponse(data: Data, service: string, name: string, http: string): { type: string; schema?: [string, Array<[string, string]>] } {
+function defaultResponse(data: SpecData, service: string, name: string, http: string): { type: string; schema?: [string, Array<[string, string]>] } {
   const path = http.slice(http.indexOf(' ') + 1);
   const segments = path.split('/').filter(Boolean);
   const literals = segments.filter((s) => !s.startsWith('{'));
@@ -268,7 +271,7 @@ function commonPrefix(paths: readonly string[]): string {
  * A route added without `--strip-path` or `--upstream-path`: as given when it already reaches an
  * operation of the service; else it strips its path and forwards under the prefix the operations share.
  */
-function defaultRoute(data: Data, input: Extract<AddInput, { kind: 'route' }>): Extract<AddInput, { kind: 'route' }> {
+function defaultRoute(data: SpecData, input: Extract<AddInput, { kind: 'route' }>): Extract<AddInput, { kind: 'route' }> {
   if (input.upstreamPath !== undefined || input.stripPath) return input;
   const paths = Object.values(data.services?.[input.service]?.operations ?? {})
     .map((o) => (typeof o?.http === 'string' ? o.http.slice(o.http.indexOf(' ') + 1) : undefined))
@@ -279,7 +282,7 @@ function defaultRoute(data: Data, input: Extract<AddInput, { kind: 'route' }>): 
 }
 
 /** The input with the defaults filled in, and the further entries it needs (a schema, publications, subscriptions). */
-function complete(data: Data, input: AddInput): { input: AddInput; before: InsertRequest[]; after: InsertRequest[] } {
+function complete(data: SpecData, input: AddInput): { input: AddInput; before: InsertRequest[]; after: InsertRequest[] } {
   switch (input.kind) {
     case 'service':
       return { input: input.port === undefined ? { ...input, port: nextFreePort(data) } : input, before: [], after: [] };
@@ -312,7 +315,7 @@ function complete(data: Data, input: AddInput): { input: AddInput; before: Inser
  */
 export function planAdd(source: SpecSource, input: AddInput): { input: AddInput; text: string } {
   validateInput(input);
-  const data = (source.data ?? {}) as Data;
+  const data = (source.data ?? {}) as SpecData;
   refuse(data, input);
   const done = complete(data, input);
   let text = source.text;

@@ -12,6 +12,7 @@ import {
   AddRefused,
   describeAdd,
   nextFreePort,
+  type SpecData,
   parseBody,
   parseFields,
   parsePort,
@@ -112,7 +113,7 @@ function readSpec(io: Io, specArg: string | undefined): { spec: SpecFile; bytes:
 const errorsOf = (r: LintResult): Diagnostic[] => r.diagnostics.filter((d) => d.severity === 'error');
 
 function contextOf(lint: LintResult): PromptContext {
-  const data = (lint.source?.data ?? {}) as Parameters<typeof nextFreePort>[0] & { gateway?: { auth?: unknown } | null };
+  const data = (lint.source?.data ?? {}) as SpecData & { gateway?: { auth?: unknown } | null };
   const services = data.services ?? {};
   return {
     services: Object.keys(services),
