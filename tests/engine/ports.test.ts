@@ -8,8 +8,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { portMoves } from '../../src/apply/ports.js';
+import { portMoves, portsOf } from '../../src/apply/ports.js';
 import { lintText } from '../../src/lint.js';
 import type { SystemModel } from '../../src/model/types.js';
 import { runCli } from '../helpers/io.js';
@@ -134,5 +135,67 @@ describe('a declared port equal to an implicit one is refused, naming both', () 
     const r = await runCli(['generate'], dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/microgen\.yaml:5:\d+: error duplicate-port: service shipping uses port 8001, which service payments gets implicitly/);
+  });
+});
+
+describe('property: random adds, removals, reorders and port edits never move a port silently', () => {
+  type Entry = { name: string; port?: number };
+  type Step =
+    | { kind: 'add'; at: number; port?: number }
+    | { kind: 'remove'; at: number }
+    | { kind: 'swap'; at: number }
+    | { kind: 'pin'; at: number; port: number }
+    | { kind: 'unpin'; at: number }
+    | { kind: 'gateway'; port: number };
+  const port = fc.integer({ min: 7999, max: 8012 });
+  const step: fc.Arbitrary<Step> = fc.oneof(
+    fc.record({ kind: fc.constant('add' as const), at: fc.nat(), port: fc.option(port, { nil: undefined }) }),
+    fc.record({ kind: fc.constant('remove' as const), at: fc.nat() }),
+    fc.record({ kind: fc.constant('swap' as const), at: fc.nat() }),
+    fc.record({ kind: fc.constant('pin' as const), at: fc.nat(), port }),
+    fc.record({ kind: fc.constant('unpin' as const), at: fc.nat() }),
+    fc.record({ kind: fc.constant('gateway' as const), port }),
+  );
+  const textOf = (services: Entry[], gateway: number): string =>
+    `${HEAD}services:\n${services.map((s) => `  ${s.name}: {${s.port !== undefined ? ` port: ${s.port} ` : ''}}\n`).join('')}gateway:\n  port: ${gateway}\n`;
+
+  it('each accepted spec warns exactly about the services whose port changed, with a cause', () => {
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 12 }), (steps) => {
+        let services: Entry[] = [{ name: 's0' }, { name: 's1' }, { name: 's2', port: 8010 }];
+        let gateway = 8000;
+        let model = modelOf(textOf(services, gateway));
+        let fresh = 3;
+        for (const st of steps) {
+          const next = services.map((s) => ({ ...s }));
+          let nextGateway = gateway;
+          const i = next.length && st.kind !== 'gateway' ? st.at % next.length : 0;
+          if (st.kind === 'add') next.splice(st.at % (next.length + 1), 0, { name: `s${fresh++}`, ...(st.port !== undefined ? { port: st.port } : {}) });
+          else if (st.kind === 'gateway') nextGateway = st.port;
+          else if (st.kind === 'remove' && next.length === 1) continue; // a spec keeps at least one service
+          else if (st.kind === 'remove') next.splice(i, 1);
+          else if (st.kind === 'swap') next.splice(i, 2, ...next.slice(i, i + 2).reverse());
+          else if (st.kind === 'pin') next[i].port = st.port;
+          else delete next[i].port;
+          const result = lintText('microgen.yaml', textOf(next, nextGateway));
+          const errors = result.diagnostics.filter((d) => d.severity === 'error');
+          if (errors.length) {
+            // Refused: every error is a port clash that names the services involved.
+            for (const e of errors) expect(e.rule).toBe('duplicate-port');
+            continue;
+          }
+          const after = result.model!;
+          const old = new Map(model.services.map((s) => [s.name, s.port]));
+          const moved = after.services.filter((s) => old.has(s.name) && old.get(s.name) !== s.port).map((s) => s.name);
+          const warned = portMoves(portsOf(model), after);
+          expect(warned.map((f) => f.message.split(' ')[2]).sort()).toEqual(moved.sort());
+          for (const f of warned) expect(f.message).toMatch(/^port of \S+ changed \d+ → \d+ (because|as its port: says)/);
+          services = next;
+          gateway = nextGateway;
+          model = after;
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });
