@@ -224,11 +224,11 @@ export function nextFreePort(data: SpecData): number {
 
 const pascal = (word: string): string => word.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join('');
 
-/** `orders` → `order`, `categories` → `category`, `addresses` → `address`; undefined when the word is not a plural. */
+/** `orders` → `order`, `categories` → `category`, `addresses` → `address`; undefined when the word does not look like a plural. */
 function singular(word: string): string | undefined {
   if (/[^aeiou]ies$/.test(word)) return `${word.slice(0, -3)}y`;
   if (/(ss|x|ch|sh)es$/.test(word)) return word.slice(0, -2);
-  if (/[^s]s$/.test(word)) return word.slice(0, -1);
+  if (/[^su]s$/.test(word) && !/is$/.test(word)) return word.slice(0, -1); // not `status`, `analysis`
   return undefined;
 }
 

@@ -179,3 +179,22 @@ describe('on a terminal, a GET without --response asks for it', () => {
     expect((await runCli(['add', 'operation', 'product', 'search', '--http', 'GET /search', '--no-generate'], dir)).code).toBe(0);
   });
 });
+
+describe('the resource a GET names', () => {
+  const cases: Array<[string, string]> = [
+    ['GET /categories', '200: "Category[]"'],
+    ['GET /addresses/{addressId}', '200: Address'],
+    ['GET /status', '200: Status'],
+    ['GET /events', '200: "EventItem[]"'],
+    ['GET /{id}', '200: Thing'],
+  ];
+  for (const [http, response] of cases) {
+    it(`${http} → ${response}`, async () => {
+      const { dir, spec } = example('minimal');
+      const r = await runCli(['add', 'operation', 'greeter', 'getThing', '--http', http, '--no-generate'], dir);
+      expect(r.code, r.stderr).toBe(0);
+      expect(readFileSync(spec, 'utf8')).toContain(`responses: { ${response} }`);
+      expect(diagnosticsOf(spec)).toEqual([]);
+    });
+  }
+});
