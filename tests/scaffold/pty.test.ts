@@ -34,7 +34,7 @@ function cliBin(): string {
   const distMain = join(ROOT, 'dist/cli/main.js');
   if (existsSync(join(ROOT, 'dist/cli/commands/add.js')) && statSync(distMain).mtimeMs >= newestMtime(join(ROOT, 'src'))) return join(ROOT, 'bin/microgen.js');
   const pkg = mkdtempSync(join(tmpdir(), 'microgen-pty-build-'));
-  for (const entry of ['package.json', 'node_modules', 'schema', 'templates', 'examples', 'generators']) symlinkSync(join(ROOT, entry), join(pkg, entry));
+  for (const entry of ['package.json', 'node_modules', 'schema', 'templates', 'examples', 'generators', 'runtime']) symlinkSync(join(ROOT, entry), join(pkg, entry));
   mkdirSync(join(pkg, 'bin'));
   copyFileSync(join(ROOT, 'bin/microgen.js'), join(pkg, 'bin/microgen.js'));
   // tsc still emits when files of other work in progress have type errors; only emitted output matters here.
