@@ -69,9 +69,13 @@ function fieldList(value, optional) {
   return true;
 }
 
-/** What the prompts need to know about the spec: existing names (for duplicates and choices). */
+/**
+ * What the prompts need to know about the spec: existing names (for duplicates and choices).
+ * Defaults that need the model (the next free port, a GET's response, a route's upstream path)
+ * are left to `microgen add`, which picks them when the answer is empty.
+ */
 async function readContext(cwd) {
-  const empty = { services: [], events: [], operations: {}, routes: [], nextPort: 8001, gatewayAuth: false };
+  const empty = { services: [], events: [], operations: {}, routes: [], gatewayAuth: false };
   const file = join(cwd, 'microgen.yaml');
   if (!existsSync(file)) return empty;
   try {
@@ -79,13 +83,11 @@ async function readContext(cwd) {
     const { parse } = await import('yaml');
     const spec = parse(readFileSync(file, 'utf8')) || {};
     const services = spec.services || {};
-    const ports = Object.values(services).map((s) => (s && s.port) || 0);
     return {
       services: Object.keys(services),
       events: Object.keys(spec.events || {}),
       operations: Object.fromEntries(Object.entries(services).map(([n, s]) => [n, Object.entries((s && s.operations) || {}).map(([op, o]) => ({ name: op, http: o && o.http }))])),
       routes: ((spec.gateway && spec.gateway.routes) || []).map((r) => r && r.path),
-      nextPort: Math.max(8000, ...ports) + 1,
       gatewayAuth: Boolean(spec.gateway && spec.gateway.auth),
     };
   } catch {
@@ -106,9 +108,19 @@ function cliAction(kind, toArgs) {
 const opt = (flag, value) => (value === undefined || value === '' ? [] : [flag, String(value)]);
 const csv = (flag, value) => String(value || '').split(',').map((s) => s.trim()).filter(Boolean).flatMap((v) => [flag, v]);
 
+/** A comma-separated list of declared services (empty: none). */
+const serviceList = (services) => (value) => {
+  for (const name of String(value).split(',').map((s) => s.trim()).filter(Boolean)) {
+    const ok = rules.service(name);
+    if (ok !== true) return ok;
+    if (services.length && !services.includes(name)) return `service "${name}" is not declared (${services.join(', ')})`;
+  }
+  return true;
+};
+
 /**
  * @param {import('node-plop').NodePlopAPI} plop
- * @param {{ microgen?: { services: string[], events: string[], operations: Record<string, {name: string, http?: string}[]>, routes: string[], nextPort: number, gatewayAuth: boolean, defaultName?: string } }} [cfg]
+ * @param {{ microgen?: { services: string[], events: string[], operations: Record<string, {name: string, http?: string}[]>, routes: string[], nextPort?: number, gatewayAuth: boolean, defaultName?: string } }} [cfg]
  *   microgen passes what it already parsed; plop on its own reads ./microgen.yaml.
  */
 export default async function (plop, cfg) {
@@ -132,8 +144,8 @@ export default async function (plop, cfg) {
       {
         type: 'input',
         name: 'port',
-        message: 'port',
-        default: String(ctx.nextPort),
+        message: ctx.nextPort ? 'port' : 'port (empty: the next free one)',
+        ...(ctx.nextPort ? { default: String(ctx.nextPort) } : {}),
         validate: (v) => (/^[0-9]{1,5}$/.test(String(v).trim()) && Number(v) >= 1 && Number(v) <= 65535) || String(v).trim() === '' || 'a port is a number from 1 to 65535',
       },
       { type: 'list', name: 'db', message: 'database', choices: databases, default: 'none' },
@@ -146,8 +158,10 @@ export default async function (plop, cfg) {
     prompts: [
       { type: 'input', name: 'name', message: 'event name (aggregate.happened)', validate: both(rules.event, not(ctx.events, 'event')) },
       { type: 'input', name: 'fields', message: 'payload fields (name:type, comma-separated)', validate: (v) => fieldList(v, false) },
+      { type: 'input', name: 'publishers', message: 'services that publish it (comma-separated; empty: none yet)', validate: serviceList(ctx.services) },
+      { type: 'input', name: 'subscribers', message: 'services that subscribe to it (comma-separated; empty: none yet)', validate: serviceList(ctx.services) },
     ],
-    actions: [cliAction('event', (a) => [a.name, ...csv('--field', a.fields)])],
+    actions: [cliAction('event', (a) => [a.name, ...csv('--field', a.fields), ...csv('--publisher', a.publishers), ...csv('--subscriber', a.subscribers)])],
   });
 
   plop.setGenerator('operation', {
@@ -173,8 +187,7 @@ export default async function (plop, cfg) {
       {
         type: 'input',
         name: 'responses',
-        message: 'responses STATUS:TYPE, comma-separated',
-        default: '200:empty',
+        message: 'responses STATUS:TYPE, comma-separated (empty: 200 with a schema named after the resource for a GET, else 204)',
         validate: (v) => {
           for (const item of String(v).split(',').map((s) => s.trim()).filter(Boolean)) {
             const m = /^([0-9]+):(.+)$/.exec(item);
@@ -194,8 +207,8 @@ export default async function (plop, cfg) {
     prompts: [
       { type: 'input', name: 'path', message: 'route path prefix (/api/things)', validate: both(rules.path, not(ctx.routes, 'a route for')) },
       serviceQuestion,
-      { type: 'confirm', name: 'stripPath', message: 'strip the prefix before forwarding?', default: true },
-      { type: 'input', name: 'upstreamPath', message: 'upstream path put in front (empty: none)', validate: (v) => String(v).trim() === '' || rules.path(String(v).trim()) },
+      { type: 'confirm', name: 'stripPath', message: 'strip the prefix before forwarding? (no: microgen picks what reaches the operations)', default: false },
+      { type: 'input', name: 'upstreamPath', message: "upstream path put in front (empty: one that reaches the service's operations)", validate: (v) => String(v).trim() === '' || rules.path(String(v).trim()) },
       { type: 'list', name: 'auth', message: 'authentication', choices: auths, default: ctx.gatewayAuth ? 'jwt' : 'none' },
     ],
     actions: [cliAction('route', (a) => [a.path, '--service', a.service, ...(a.stripPath ? ['--strip-path'] : []), ...opt('--upstream-path', a.upstreamPath), ...opt('--auth', a.auth)])],

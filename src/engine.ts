@@ -18,13 +18,15 @@ import { fileURLToPath } from 'node:url';
 import { blockedOnTheWay, ensureDir, PathProbe, readText, TEMP_NAME, writeInPlace } from './apply/fsx.js';
 import { applyOps, JOURNAL_DIR, recoverJournal, type CrashSeam, type FileOp } from './apply/journal.js';
 import { MANIFEST_DIR, MANIFEST_PATH, readManifest, serializeManifest } from './apply/manifest.js';
+import { portMoves, portsOf } from './apply/ports.js';
 import { changesDisk, nextManifest, reconcile, type Action } from './apply/reconcile.js';
-import type { Diagnostic } from './diagnostics/diagnostic.js';
+import { sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
 import { hasErrors, lintBytes } from './lint.js';
 import type { SystemModel } from './model/types.js';
 import { readSpecFile } from './spec/read.js';
 import { planSystem } from './plan/index.js';
 import { loadRuntimePackage } from './plan/runtime-package.js';
+import { diagnosticAt } from './spec/locate.js';
 import { mark } from './util/timings.js';
 import type { VirtualTree } from './plan/tree.js';
 
@@ -92,12 +94,15 @@ export async function planRun(input: EngineInput, bytes: Uint8Array = readSpecFi
   const fresh = isFresh(input.outDir);
   const actions = await reconcile(tree, manifest, (p) => (fresh ? undefined : readPlanned(input.outDir, p)), { force: input.force === true });
   mark('reconcile');
-  const next = nextManifest(actions, input.generator, manifest);
+  const next = { ...nextManifest(actions, input.generator, manifest), ports: portsOf(lint.model) };
   const manifestText = serializeManifest(next);
   const manifestChanged = readText(join(input.outDir, MANIFEST_PATH)) !== manifestText;
   mark('manifest');
   const fingerprint = inputsFingerprint(input, bytes);
-  return { ok: true, outDir: input.outDir, diagnostics: lint.diagnostics, model: lint.model, tree, actions, manifestText, manifestPaths: Object.keys(next.files), manifestChanged, fingerprint };
+  // The manifest may warn (a port moved since the last run), never decide.
+  const moves = portMoves(manifest.ports, lint.model).map((f) => diagnosticAt(lint.source!, f.at, f.severity, f.rule, f.message, f.anchor));
+  const diagnostics = moves.length ? sortDiagnostics([...lint.diagnostics, ...moves]) : lint.diagnostics;
+  return { ok: true, outDir: input.outDir, diagnostics, model: lint.model, tree, actions, manifestText, manifestPaths: Object.keys(next.files), manifestChanged, fingerprint };
 }
 
 /** True when `outDir` is missing or holds nothing but the run's own lock. */

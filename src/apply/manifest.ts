@@ -19,9 +19,18 @@ export interface ManifestEntry {
   readonly stubs?: readonly string[];
 }
 
+/** The port a service was generated with, in spec order; `implicit` when it had no `port:`. */
+export interface ManifestPort {
+  readonly service: string;
+  readonly port: number;
+  readonly implicit?: true;
+}
+
 export interface Manifest {
   readonly version: 1;
   readonly generator: string;
+  /** Only to warn when a port moves (src/apply/ports.ts); never decides what is generated. */
+  readonly ports?: readonly ManifestPort[];
   readonly files: Readonly<Record<string, ManifestEntry>>;
 }
 
@@ -51,5 +60,6 @@ export function serializeManifest(manifest: Manifest): string {
     const e = manifest.files[path];
     files[path] = { owner: e.owner, key: e.key, sha256: e.sha256, ...(e.stubs?.length ? { stubs: [...e.stubs].sort() } : {}) };
   }
-  return `${JSON.stringify({ version: 1, generator: manifest.generator, files }, null, 2)}\n`;
+  const ports = manifest.ports?.map((p) => ({ service: p.service, port: p.port, ...(p.implicit ? { implicit: true } : {}) }));
+  return `${JSON.stringify({ version: 1, generator: manifest.generator, ...(ports ? { ports } : {}), files }, null, 2)}\n`;
 }

@@ -26,7 +26,7 @@ export function upstreamPrefix(route: Route): string {
 const segments = (path: string): string[] => path.split('/').filter(Boolean);
 
 /** Can a request forwarded under `prefix` reach the operation's path template? */
-export function reachableUnder(prefix: string, op: Operation): boolean {
+export function reachableUnder(prefix: string, op: Pick<Operation, 'path'>): boolean {
   const want = segments(prefix);
   const have = segments(op.path);
   if (want.length > have.length) return false;

@@ -18,7 +18,8 @@ export interface PromptContext {
   events: string[];
   operations: Record<string, Array<{ name: string; http?: string }>>;
   routes: string[];
-  nextPort: number;
+  /** The port `add service` writes when none is given (absent: the prompt leaves it to `add`). */
+  nextPort?: number;
   gatewayAuth: boolean;
   defaultName?: string;
 }

@@ -186,7 +186,11 @@ export class Differ {
         );
         continue;
       }
-      if (s.port !== n.port) this.emit('port-changed', 'info', where, `port of ${q(s.name)} changed from ${s.port} to ${n.port}`, loc([...n.at, 'port'], undefined));
+      if (s.port !== n.port) {
+        // A port is wire contract: URLs in .env, compose, the gateway and other systems name it.
+        const why = n.portDeclared ? '' : ` (it has no port:, so its place in the spec decides it; pin it with port: ${s.port})`;
+        this.emit('port-changed', 'wire', where, `port of ${q(s.name)} changed from ${s.port} to ${n.port}${why}: whoever calls it on ${s.port} loses it`, loc(n.portDeclared ? [...n.at, 'port'] : n.at, undefined));
+      }
       if (s.database !== n.database) {
         this.emit('database-changed', 'info', where, `database of ${q(s.name)} changed from ${s.database} to ${n.database}: its data needs migrating`, loc([...n.at, 'database'], undefined));
       }

@@ -139,20 +139,19 @@ function operationOf(service: string, name: string, raw: Raw.Operation, scope: S
   };
 }
 
-/** Ports in spec order: declared ones kept, the rest assigned from 8001 skipping taken ones. */
-function assignPorts(services: [string, Raw.Service][], gatewayPort: number): Map<string, number> {
-  const taken = new Set<number>([gatewayPort]);
-  for (const [, s] of services) if (s.port !== undefined) taken.add(s.port);
+/**
+ * Ports: a declared `port:` is kept; a service without one gets the port of its place in the
+ * spec: the first service 8001, the second 8002, … (the gateway's port skipped). A declared
+ * port never moves another service, so adding a service with a port changes nothing else; an
+ * implicit port equal to a declared one is the `duplicate-port` error, naming both.
+ */
+export function assignPorts(services: ReadonlyArray<readonly [string, { readonly port?: number }]>, gatewayPort: number): Map<string, number> {
   const ports = new Map<string, number>();
-  let next = FIRST_SERVICE_PORT;
+  let slot = FIRST_SERVICE_PORT;
   for (const [name, s] of services) {
-    if (s.port !== undefined) {
-      ports.set(name, s.port);
-      continue;
-    }
-    while (taken.has(next)) next++;
-    taken.add(next);
-    ports.set(name, next);
+    if (slot === gatewayPort) slot++;
+    ports.set(name, s.port ?? slot);
+    slot++;
   }
   return ports;
 }

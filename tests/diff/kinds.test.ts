@@ -64,6 +64,22 @@ const breaking: Case[] = [
     code: 1,
   },
   {
+    name: 'a changed port: URLs in .env, compose and the gateway name it',
+    edits: [['    port: 8003\n', '    port: 8013\n']],
+    expect: [{ kind: 'port-changed', severity: 'wire', where: 'services.product', message: /port of `product` changed from 8003 to 8013: whoever calls it on 8003 loses it/ }],
+    code: 1,
+  },
+  {
+    name: 'an implicit port moved because a service before it was removed',
+    old: [['    port: 8004\n', '']],
+    edits: [[PRODUCT_SERVICE, ''], [PRODUCT_ROUTE, '']],
+    expect: [
+      { kind: 'service-removed', severity: 'wire', where: 'services.product' },
+      { kind: 'port-changed', severity: 'wire', where: 'services.inventory', message: /changed from 8004 to 8003 \(it has no port:, so its place in the spec decides it; pin it with port: 8004\)/ },
+    ],
+    code: 1,
+  },
+  {
     name: 'a removed operation',
     edits: [[LIST_PRODUCTS, '']],
     expect: [{ kind: 'operation-removed', severity: 'wire', where: 'services.product.operations.listProducts', message: /GET \/products/ }],
@@ -302,7 +318,7 @@ const safe: Case[] = [
   },
   {
     name: 'a service added',
-    edits: [['  notification:\n', '  review:\n    operations:\n      addReview:\n        http: POST /reviews\n        body: { text: string }\n        responses: { 201: empty }\n\n  notification:\n']],
+    edits: [['  notification:\n', '  review:\n    port: 8007\n    operations:\n      addReview:\n        http: POST /reviews\n        body: { text: string }\n        responses: { 201: empty }\n\n  notification:\n']],
     expect: [{ kind: 'service-added', severity: 'info', where: 'services.review' }],
     code: 0,
   },

@@ -76,8 +76,13 @@ const CASES: Record<string, RuleCase> = {
   'duplicate-port': {
     severity: 'error',
     bad: [
-      { line: 8, column: 11, message: 'service payment uses port 8001, already taken by service order' },
-      { line: 10, column: 11, message: 'service shipping uses port 9000, already taken by the gateway' },
+      { line: 9, column: 11, message: 'service payment uses port 8001, already taken by service order' },
+      { line: 11, column: 11, message: 'service shipping uses port 9000, already taken by the gateway' },
+      {
+        line: 14,
+        column: 11,
+        message: 'service billing uses port 8004, which service mailer gets implicitly (it has no port:); give mailer an explicit port: 8004 and pick another for billing',
+      },
     ],
   },
   'route-conflict': {

@@ -21,13 +21,13 @@ const service = (m: SystemModel, name: string): Service => m.services.find((s) =
 const HEAD = 'microgen: 1\nname: sys\n';
 
 describe('ports', () => {
-  it('keeps declared ports and assigns the rest from 8001 in spec order, skipping taken ones', () => {
-    const m = model(`${HEAD}services:\n  a: {}\n  b: { port: 8001 }\n  c: {}\n  d: { port: 8003 }\n  e: {}\n`);
+  it('keeps declared ports; a service without one gets the port of its place (8001 + position)', () => {
+    const m = model(`${HEAD}services:\n  a: {}\n  b: { port: 8002 }\n  c: {}\n  d: { port: 9000 }\n  e: {}\n`);
     expect(m.services.map((s) => [s.name, s.port, s.portDeclared])).toEqual([
-      ['a', 8002, false],
-      ['b', 8001, true],
-      ['c', 8004, false],
-      ['d', 8003, true],
+      ['a', 8001, false],
+      ['b', 8002, true],
+      ['c', 8003, false],
+      ['d', 9000, true],
       ['e', 8005, false],
     ]);
   });
@@ -41,11 +41,16 @@ describe('ports', () => {
     expect(byDefault.services[0].port).toBe(8001);
   });
 
-  it('never assigns a port twice, so only declared ports can clash', () => {
-    const m = model(`${HEAD}services:\n${Array.from({ length: 20 }, (_, i) => `  s${i}: {}\n`).join('')}  x: { port: 8010 }\n`);
-    const ports = m.services.map((s) => s.port);
-    expect(new Set(ports).size).toBe(ports.length);
-    expect(Math.max(...ports)).toBe(8021);
+  it('a declared port never moves another service; only a change of place does (generate warns about it)', () => {
+    const before = model(`${HEAD}services:\n  a: {}\n  b: {}\n  c: {}\n`).services.map((s) => s.port);
+    for (const at of [0, 1, 2, 3]) {
+      const names = ['a', 'b', 'c'].map((n) => `  ${n}: {}\n`);
+      names.splice(at, 0, '  x: { port: 9100 }\n');
+      const m = model(`${HEAD}services:\n${names.join('')}`);
+      // At the end (where `add` puts it) nothing moves; in the middle, only the services after it, whose place changed.
+      const moved = m.services.filter((s) => s.name !== 'x' && s.port !== before[['a', 'b', 'c'].indexOf(s.name)]);
+      expect(moved.map((s) => s.name)).toEqual(['a', 'b', 'c'].slice(at));
+    }
   });
 });
 

@@ -125,7 +125,7 @@ describe('successful edits', () => {
     const r = await runCli(['add', 'service', 'billing', '--port', '8010', '--db', 'postgres'], dir);
     expect(r.stderr).not.toMatch(/: error |^error/m);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/✓ added service billing to microgen\.yaml/);
+    expect(r.stdout).toMatch(/✓ added service billing \(port 8010\) to microgen\.yaml/);
     const after = readFileSync(spec, 'utf8');
     expectOnlyAdded(before, after, '        # a stray comment under order', ['', '    billing:', '        port: 8010', '        database: postgres']);
     expect(existsSync(join(dir, 'services/billing/src/main.ts'))).toBe(true);

@@ -67,7 +67,8 @@ describe('odd.yaml: 4-space indentation, comments everywhere, flow maps, quoting
     expectOnlyAdded(crlf, out, '        # a stray comment under order', ['', '    billing:', '        port: 8005', '        database: redis']);
     expect(out.replace(/\r\n/g, '')).not.toContain('\n');
     const route = add(crlf, { kind: 'route', path: '/api/x', service: 'user' });
-    expectOnlyAdded(crlf, route, '        upstreamPath: /orders     # no strip', ['', '    -   path: /api/x', '        service: user']);
+    // Without --upstream-path, a route that reaches user's operations (GET /users/{id}).
+    expectOnlyAdded(crlf, route, '        upstreamPath: /orders     # no strip', ['', '    -   path: /api/x', '        service: user', '        stripPath: true', '        upstreamPath: /users']);
   });
 
   it('several edits in a row each add only their lines', () => {
@@ -93,7 +94,7 @@ describe('bare.yaml: no services, events or gateway yet', () => {
 
   it('add service creates the services block at the end', () => {
     const out = add(bare, { kind: 'service', name: 'api' });
-    expectOnlyAdded(bare, out, 'description: "Nothing yet"', ['services:', '  api:', '    database: none']);
+    expectOnlyAdded(bare, out, 'description: "Nothing yet"', ['services:', '  api:', '    port: 8001', '    database: none']);
     expect(lintErrors(out)).toEqual([]);
   });
 
@@ -116,15 +117,15 @@ describe('bare.yaml: no services, events or gateway yet', () => {
 
   it('a key that goes first in its map is put above the comment lines of the key it precedes', () => {
     const text = `${bare}services:\n  api:\n    # what it announces\n    publishes: [api.pinged]\nevents:\n  api.pinged:\n    payload: { at: date-time }\n`;
-    const out = add(text, { kind: 'operation', service: 'api', name: 'ping', http: 'GET /ping' });
-    expectOnlyAdded(text, out, '  api:', ['    operations:', '      ping:', '        http: GET /ping']);
+    const out = add(text, { kind: 'operation', service: 'api', name: 'ping', http: 'POST /ping' });
+    expectOnlyAdded(text, out, '  api:', ['    operations:', '      ping:', '        http: POST /ping']);
     expect(lintErrors(out)).toEqual([]);
   });
 
   it('operations go before publishes in a service (schema order), not after it', () => {
     const text = `${bare}services:\n  api:\n    port: 8001\n    publishes: [api.pinged]\nevents:\n  api.pinged:\n    payload: { at: date-time }\n`;
-    const out = add(text, { kind: 'operation', service: 'api', name: 'ping', http: 'GET /ping' });
-    expectOnlyAdded(text, out, '    port: 8001', ['    operations:', '      ping:', '        http: GET /ping']);
+    const out = add(text, { kind: 'operation', service: 'api', name: 'ping', http: 'POST /ping' });
+    expectOnlyAdded(text, out, '    port: 8001', ['    operations:', '      ping:', '        http: POST /ping']);
   });
 });
 
@@ -134,10 +135,10 @@ describe('eof.yaml: the services map ends the file, without a final newline', ()
   it('adds the service after the last line (which gains its newline, nothing else changes)', () => {
     expect(eof.endsWith('\n')).toBe(false);
     const out = add(eof, { kind: 'service', name: 'worker' });
-    expect(out).toBe(`${eof}\n  worker:\n    database: none\n`);
+    expect(out).toBe(`${eof}\n  worker:\n    port: 8002\n    database: none\n`);
     const { removed, added } = lineChanges(eof, out);
     expect(removed).toEqual([]);
-    expect(added).toEqual(['  worker:', '    database: none', '']);
+    expect(added).toEqual(['  worker:', '    port: 8002', '    database: none', '']);
     expect(lintErrors(out)).toEqual([]);
   });
 });

@@ -48,7 +48,7 @@ describe('node-plop runs the plopfile', () => {
     const plop = await load();
     const names = (g: string) => (plop.getGenerator(g).prompts as Array<{ name: string }>).map((p) => p.name);
     expect(names('service')).toEqual(['name', 'port', 'db']);
-    expect(names('event')).toEqual(['name', 'fields']);
+    expect(names('event')).toEqual(['name', 'fields', 'publishers', 'subscribers']);
     expect(names('operation')).toEqual(['service', 'name', 'http', 'body', 'responses']);
     expect(names('route')).toEqual(['path', 'service', 'stripPath', 'upstreamPath', 'auth']);
     expect(names('init')).toEqual(['name', 'example']);
@@ -67,6 +67,7 @@ describe('node-plop runs the plopfile', () => {
     await expect(plop.getGenerator('service').runPrompts(['../x', '8010', 'none'])).rejects.toThrow(/service name "\.\.\/x" is not valid: use kebab-case/);
     await expect(plop.getGenerator('service').runPrompts(['user', '8010', 'none'])).rejects.toThrow(/service "user" already exists/);
     await expect(plop.getGenerator('event').runPrompts(['order.paid', 'amount'])).rejects.toThrow(/must look like name:type/);
+    await expect(plop.getGenerator('event').runPrompts(['order.paid', 'amount:number', 'ordr', ''])).rejects.toThrow(/service "ordr" is not declared/);
     await expect(plop.getGenerator('operation').runPrompts(['user', 'fetch', 'GET /users/{id}', '', '200:User'])).rejects.toThrow(/already operation "getUser"/);
   });
 });

@@ -34,7 +34,7 @@ function cliBin(): string {
   const distMain = join(ROOT, 'dist/cli/main.js');
   if (existsSync(join(ROOT, 'dist/cli/commands/add.js')) && statSync(distMain).mtimeMs >= newestMtime(join(ROOT, 'src'))) return join(ROOT, 'bin/microgen.js');
   const pkg = mkdtempSync(join(tmpdir(), 'microgen-pty-build-'));
-  for (const entry of ['package.json', 'node_modules', 'schema', 'templates', 'examples', 'generators']) symlinkSync(join(ROOT, entry), join(pkg, entry));
+  for (const entry of ['package.json', 'node_modules', 'schema', 'templates', 'examples', 'generators', 'runtime']) symlinkSync(join(ROOT, entry), join(pkg, entry));
   mkdirSync(join(pkg, 'bin'));
   copyFileSync(join(ROOT, 'bin/microgen.js'), join(pkg, 'bin/microgen.js'));
   // tsc still emits when files of other work in progress have type errors; only emitted output matters here.
@@ -103,7 +103,7 @@ describe.skipIf(!hasScript)('interactive add service on a pseudo-terminal', () =
       term.child.stdin!.write('\x1b[A'); // from the default `none` up to `redis`
       await new Promise((r) => setTimeout(r, 100));
       term.child.stdin!.write('\r');
-      await term.waitFor(/✓ added service billing to microgen\.yaml/, at);
+      await term.waitFor(/✓ added service billing \(port 8003\) to microgen\.yaml/, at);
       expect(await term.exit).toBe(0);
     } finally {
       term.child.kill();

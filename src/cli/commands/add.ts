@@ -10,13 +10,15 @@ import { formatText } from '../../diagnostics/format/text.js';
 import {
   AddInputError,
   AddRefused,
-  applyAdd,
   describeAdd,
+  nextFreePort,
+  type SpecData,
   parseBody,
   parseFields,
   parsePort,
   parseResponses,
   parseVersion,
+  planAdd,
   validateInput,
   type AddInput,
   type AddKind,
@@ -56,7 +58,7 @@ const REQUIRED: Record<AddKind, Array<[keyof Answers & string, string]>> = {
 
 const EXAMPLE: Record<AddKind, string> = {
   service: 'microgen add service billing --port 8010 --db postgres',
-  event: 'microgen add event order.shipped --field orderId:string --field shippedAt:date-time',
+  event: 'microgen add event order.shipped --field orderId:string --field shippedAt:date-time --publisher order --subscriber notification',
   operation: 'microgen add operation order getOrder --http "GET /orders/{id}" --response 200:Order --response 404:Error',
   route: 'microgen add route /api/orders --service order --strip-path --upstream-path /orders',
 };
@@ -76,7 +78,15 @@ export function toInput(kind: AddKind, raw: Answers): AddInput {
     }
     case 'event': {
       const version = str(raw.version);
-      return { kind, name: str(raw.name)!, fields: parseFields(list(raw.fields)), ...(version ? { version: parseVersion(version) } : {}) };
+      const [publishers, subscribers] = [list(raw.publishers), list(raw.subscribers)];
+      return {
+        kind,
+        name: str(raw.name)!,
+        fields: parseFields(list(raw.fields)),
+        ...(version ? { version: parseVersion(version) } : {}),
+        ...(publishers.length ? { publishers } : {}),
+        ...(subscribers.length ? { subscribers } : {}),
+      };
     }
     case 'operation': {
       const body = str(raw.body);
@@ -103,23 +113,25 @@ function readSpec(io: Io, specArg: string | undefined): { spec: SpecFile; bytes:
 const errorsOf = (r: LintResult): Diagnostic[] => r.diagnostics.filter((d) => d.severity === 'error');
 
 function contextOf(lint: LintResult): PromptContext {
-  const data = (lint.source?.data ?? {}) as {
-    services?: Record<string, { operations?: Record<string, { http?: string }> } | null>;
-    events?: Record<string, unknown>;
-    gateway?: { routes?: Array<{ path?: string }>; auth?: unknown };
-  };
+  const data = (lint.source?.data ?? {}) as SpecData & { gateway?: { auth?: unknown } | null };
   const services = data.services ?? {};
-  const taken = new Set([...(lint.model?.services.map((s) => s.port) ?? []), lint.model?.gateway.port ?? 8000]);
-  let nextPort = 8001;
-  while (taken.has(nextPort)) nextPort++;
   return {
     services: Object.keys(services),
     events: Object.keys(data.events ?? {}),
     operations: Object.fromEntries(Object.entries(services).map(([n, s]) => [n, Object.entries(s?.operations ?? {}).map(([name, o]) => ({ name, http: o?.http }))])),
     routes: (data.gateway?.routes ?? []).map((r) => r?.path ?? ''),
-    nextPort,
+    nextPort: nextFreePort(data),
     gatewayAuth: Boolean(data.gateway?.auth),
   };
+}
+
+/**
+ * On a terminal, a GET without `--response` asks for its responses (suggesting none: microgen
+ * then picks one named after the resource) rather than answering only 204.
+ */
+function alsoAsk(io: Io, kind: AddKind, raw: Answers): Answers | undefined {
+  if (!io.isTTY || kind !== 'operation' || raw.responses !== undefined || !/^GET\s/i.test(str(raw.http) ?? '')) return undefined;
+  return { ...raw, body: raw.body ?? '' };
 }
 
 /** Warnings the edit introduced (the spec's existing warnings were seen before). */
@@ -153,13 +165,13 @@ export async function runAdd(io: Io, kind: AddKind, raw: Answers, opts: CommonOp
     io.err(`${spec.display} has errors; fix them before adding to it (the spec was not changed)\n`);
     return 1;
   }
-  const answers = missing.length ? await ask(kind, raw, contextOf(before)) : raw;
+  const more = missing.length ? raw : alsoAsk(io, kind, raw);
+  const answers = more ? await ask(kind, more, contextOf(before)) : raw;
   let input: AddInput;
   let text: string;
   try {
     input = toInput(kind, answers);
-    validateInput(input);
-    text = applyAdd(before.source!, input);
+    ({ input, text } = planAdd(before.source!, input));
   } catch (err) {
     if (err instanceof AddInputError) throw new UsageError(err.message);
     if (err instanceof AddRefused || err instanceof EditError) {
@@ -187,6 +199,8 @@ export async function runAdd(io: Io, kind: AddKind, raw: Answers, opts: CommonOp
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 const COMMON_HELP = `
+The spec is ./microgen.yaml unless given as the last argument or with --spec (a file, or a folder
+holding microgen.yaml), as in the other commands.
 Edits the spec in place: comments, key order and formatting elsewhere stay as they are.
 The result is linted first; when it would be invalid, nothing is written (exit 1).
 Then the system is regenerated (skip with --no-generate).
@@ -196,8 +210,15 @@ Exit codes: 0 done, 1 invalid result or existing name (spec untouched), 2 usage.
 
 function common(cmd: Command): Command {
   return cmd
-    .option('--spec <file>', 'spec file or folder (default: ./microgen.yaml)')
+    .argument('[spec]', 'spec file or folder (default: ./microgen.yaml)')
+    .option('--spec <file>', 'spec file or folder, as the last argument would')
     .option('--no-generate', 'only edit the spec; do not regenerate');
+}
+
+/** The spec as the last argument or `--spec`; both at once must agree. */
+function withSpec(positional: string | undefined, o: CommonOptions): CommonOptions {
+  if (positional !== undefined && o.spec !== undefined && positional !== o.spec) throw new UsageError(`the spec is given twice (${positional} and --spec ${o.spec}); give it once`);
+  return { ...o, spec: positional ?? o.spec };
 }
 
 export function registerAdd(program: Command, io: Io, setExit: (code: number) => void): void {
@@ -220,28 +241,30 @@ ${COMMON_HELP}`,
       .command('service')
       .description('add a service')
       .argument('[name]', 'service name (kebab-case)')
-      .option('--port <port>', 'HTTP port (default: assigned from 8001)')
+      .option('--port <port>', 'HTTP port (default: the next free one, written into the spec so it never moves)')
       .option('--db <database>', 'database: postgres, mongodb, redis or none (default none)'),
   )
-    .addHelpText('after', `\nExamples:\n  $ microgen add service billing\n  $ ${EXAMPLE.service}\n  $ microgen add service cache --db redis --spec deploy/microgen.yaml --no-generate\n${COMMON_HELP}`)
-    .action(async (name: string | undefined, o: CommonOptions & { port?: string; db?: string }) =>
-      setExit(await runAdd(io, 'service', { name, port: o.port, db: o.db }, o)),
+    .addHelpText('after', `\nExamples:\n  $ microgen add service billing\n  $ ${EXAMPLE.service}\n  $ microgen add service cache deploy/microgen.yaml --db redis --no-generate\n${COMMON_HELP}`)
+    .action(async (name: string | undefined, spec: string | undefined, o: CommonOptions & { port?: string; db?: string }) =>
+      setExit(await runAdd(io, 'service', { name, port: o.port, db: o.db }, withSpec(spec, o))),
     );
 
   common(
     add
       .command('event')
-      .description('add an event and its payload')
+      .description('add an event and its payload, and who publishes and subscribes to it')
       .argument('[name]', 'event name (aggregate.happened)')
       .option('--field <name:type>', 'a payload field; repeat it, or separate fields with commas', collect)
-      .option('--event-version <n>', "the payload version (the spec's `version`; default 1)"),
+      .option('--event-version <n>', "the payload version (the spec's `version`; default 1)")
+      .option('--publisher <service>', 'a service that publishes it (added to its publishes:); repeat it', collect)
+      .option('--subscriber <service>', 'a service that subscribes to it (added to its subscribes:); repeat it', collect),
   )
     .addHelpText(
       'after',
-      `\nExamples:\n  $ ${EXAMPLE.event}\n  $ microgen add event user.renamed --field userId:integer,name:string --event-version 2\n\n(--version is microgen's own flag, hence --event-version.)\n${COMMON_HELP}`,
+      `\nExamples:\n  $ ${EXAMPLE.event}\n  $ microgen add event user.renamed --field userId:integer,name:string --event-version 2 --publisher user --subscriber order\n\nWithout a publisher and a subscriber, lint warns that the event is unused.\n(--version is microgen's own flag, hence --event-version.)\n${COMMON_HELP}`,
     )
-    .action(async (name: string | undefined, o: CommonOptions & { field?: string[]; eventVersion?: string }) =>
-      setExit(await runAdd(io, 'event', { name, fields: o.field?.join(','), version: o.eventVersion }, o)),
+    .action(async (name: string | undefined, spec: string | undefined, o: CommonOptions & { field?: string[]; eventVersion?: string; publisher?: string[]; subscriber?: string[] }) =>
+      setExit(await runAdd(io, 'event', { name, fields: o.field?.join(','), version: o.eventVersion, publishers: o.publisher?.join(','), subscribers: o.subscriber?.join(',') }, withSpec(spec, o))),
     );
 
   common(
@@ -252,11 +275,14 @@ ${COMMON_HELP}`,
       .argument('[name]', 'operation name (camelCase)')
       .option('--http <method-and-path>', 'method and path, such as "GET /orders/{id}"')
       .option('--body <type>', 'request body: a type (NewOrder), or fields (userId:integer,total:number)')
-      .option('--response <status:type>', 'a response, such as 200:Order or 204:empty; repeat it', collect),
+      .option('--response <status:type>', 'a response, such as 200:Order or 204:empty; repeat it (default for a GET: 200 with a schema named after the resource)', collect),
   )
-    .addHelpText('after', `\nExamples:\n  $ ${EXAMPLE.operation}\n  $ microgen add operation order createOrder --http "POST /orders" --body userId:integer,total:number --response 201:empty\n${COMMON_HELP}`)
-    .action(async (service: string | undefined, name: string | undefined, o: CommonOptions & { http?: string; body?: string; response?: string[] }) =>
-      setExit(await runAdd(io, 'operation', { service, name, http: o.http, body: o.body, responses: o.response?.join(',') }, o)),
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ ${EXAMPLE.operation}\n  $ microgen add operation order listOrders --http "GET /orders"     # 200: Order[] (Order added to the service when missing)\n  $ microgen add operation order createOrder --http "POST /orders" --body userId:integer,total:number --response 201:empty\n${COMMON_HELP}`,
+    )
+    .action(async (service: string | undefined, name: string | undefined, spec: string | undefined, o: CommonOptions & { http?: string; body?: string; response?: string[] }) =>
+      setExit(await runAdd(io, 'operation', { service, name, http: o.http, body: o.body, responses: o.response?.join(',') }, withSpec(spec, o))),
     );
 
   common(
@@ -266,11 +292,11 @@ ${COMMON_HELP}`,
       .argument('[path]', 'path prefix the route matches, such as /api/orders')
       .option('--service <service>', 'the service it forwards to')
       .option('--strip-path', 'remove the matched prefix before forwarding')
-      .option('--upstream-path <path>', 'path put in front of the forwarded path')
+      .option('--upstream-path <path>', "path put in front of the forwarded path (default: one that reaches the service's operations)")
       .option('--auth <auth>', 'jwt or none (default: jwt when the gateway has auth)'),
   )
-    .addHelpText('after', `\nExamples:\n  $ ${EXAMPLE.route}\n  $ microgen add route /api/health --service order --auth none\n${COMMON_HELP}`)
-    .action(async (path: string | undefined, o: CommonOptions & { service?: string; stripPath?: boolean; upstreamPath?: string; auth?: string }) =>
-      setExit(await runAdd(io, 'route', { path, service: o.service, stripPath: o.stripPath, upstreamPath: o.upstreamPath, auth: o.auth }, o)),
+    .addHelpText('after', `\nExamples:\n  $ ${EXAMPLE.route}\n  $ microgen add route /api/orders --service order      # strips /api/orders, forwards under /orders\n  $ microgen add route /api/health --service order --auth none\n${COMMON_HELP}`)
+    .action(async (path: string | undefined, spec: string | undefined, o: CommonOptions & { service?: string; stripPath?: boolean; upstreamPath?: string; auth?: string }) =>
+      setExit(await runAdd(io, 'route', { path, service: o.service, stripPath: o.stripPath, upstreamPath: o.upstreamPath, auth: o.auth }, withSpec(spec, o))),
     );
 }

@@ -51,7 +51,7 @@ export async function runInit(io: Io, dirArg: string | undefined, opts: InitOpti
   let name = opts.name;
   let example = (opts.example ?? undefined) as ExampleName | undefined;
   if (name === undefined && io.isTTY && !opts.yes) {
-    const answers = await ask('init', { example }, { services: [], events: [], operations: {}, routes: [], nextPort: 8001, gatewayAuth: false, defaultName: derivedOk ? derived : undefined });
+    const answers = await ask('init', { example }, { services: [], events: [], operations: {}, routes: [], gatewayAuth: false, defaultName: derivedOk ? derived : undefined });
     name = String(answers.name ?? '').trim();
     example = (answers.example as ExampleName | undefined) ?? example;
     const problem = checkName('system', name);
