@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ManifestError } from '../../apply/manifest.js';
 import type { Action } from '../../apply/reconcile.js';
+import { hintText, type Rename } from '../../plan/renames.js';
 import { actionDiff, ApplyRefused, applyPlan, changesDisk, conflictsOf, planRun, recover, upToDate, type EngineInput, type EngineResult, type Plan } from '../../engine.js';
 import { formatText } from '../../diagnostics/format/text.js';
 import { PlanError } from '../../plan/tree.js';
@@ -66,6 +67,7 @@ const VERB: Record<Action['kind'], string> = {
   conflict: 'CONFLICT',
   stub: 'stub',
   keep: 'keep',
+  rename: 'rename',
   delete: 'delete',
   orphan: 'orphan',
   'orphan-stubs': 'orphan',
@@ -75,6 +77,8 @@ function describe(a: Action): string {
   switch (a.kind) {
     case 'stub':
       return `${a.path} (added ${a.added.map((k) => k.slice(k.indexOf(':') + 1)).join(', ')})`;
+    case 'rename':
+      return `${a.path} (methods renamed${a.file ? '' : ' at their call sites'})`;
     case 'conflict':
       return a.reason === 'edited'
         ? `${a.path}: generated file edited by hand`
@@ -100,6 +104,7 @@ function summary(actions: readonly Action[]): string {
     [count(['create']), 'created'],
     [count(['update']), 'updated'],
     [count(['stub']), 'given stubs'],
+    [count(['rename']), 'with renamed methods'],
     [count(['delete']), 'deleted'],
     [count(['unchanged', 'keep', 'adopt']), 'unchanged'],
   ] as const;
@@ -107,6 +112,15 @@ function summary(actions: readonly Action[]): string {
     .filter(([n]) => n > 0)
     .map(([n, w]) => `${n} ${w}`)
     .join(', ');
+}
+
+const renameJson = (r: Rename) => ({ service: r.service, kind: r.kind, from: r.from.name, to: r.to.name });
+
+/** `renamed greeter.greet → sendGreeting` per rename made, and a hint per rename that may have gone unseen. */
+function renameLines(io: Io, plan: Plan): string {
+  const renamed = plan.renamed.map((r) => `  ${io.paint.green('renamed')} ${r.service}.${r.from.name} → ${r.to.name}\n`);
+  const hints = plan.renameHints.map((h) => `  ${io.paint.yellow('hint')}    ${hintText(h)}\n`);
+  return renamed.join('') + hints.join('');
 }
 
 function printConflicts(io: Io, actions: readonly Action[]): void {
@@ -134,7 +148,7 @@ export async function runGenerate(io: Io, specArg: string | undefined, opts: Com
     else {
       const listing = noisy.map((a) => `${VERB[a.kind].padEnd(8)} ${describe(a)}\n`);
       const diffs = noisy.filter((a) => changesDisk(a) || a.kind === 'conflict').map(actionDiff);
-      io.out(`${listing.join('')}${diffs.join('')}dry run: ${summary(actions) || 'nothing to do'}; nothing was written\n`);
+      io.out(`${listing.join('')}${renameLines(io, result)}${diffs.join('')}dry run: ${summary(actions) || 'nothing to do'}; nothing was written\n`);
     }
     return conflictsOf(actions).length ? 1 : 0;
   }
@@ -149,12 +163,13 @@ export async function runGenerate(io: Io, specArg: string | undefined, opts: Com
     throw new Error(`generation failed and was rolled back; nothing changed: ${(err as Error).message}`);
   }
   if (opts.json) {
-    io.out(`${JSON.stringify({ actions: actions.map((a) => ({ kind: a.kind, path: a.path })) }, null, 2)}\n`);
+    const renames = { renamed: result.renamed.map(renameJson), hints: result.renameHints.map(hintText) };
+    io.out(`${JSON.stringify({ actions: actions.map((a) => ({ kind: a.kind, path: a.path })), ...renames }, null, 2)}\n`);
     return 0;
   }
   // One write, not one per file: on a pipe each write is a system call (~1,700 on a cold generate of 100 services).
   const lines = noisy.map((a) => `  ${(a.kind === 'delete' ? io.paint.red : a.kind.startsWith('orphan') ? io.paint.yellow : io.paint.green)(VERB[a.kind].padEnd(7))} ${describe(a)}\n`);
-  io.out(`${lines.join('')}${io.paint.green('✓')} ${result.model.name}: ${summary(actions) || 'nothing to do'}\n`);
+  io.out(`${lines.join('')}${renameLines(io, result)}${io.paint.green('✓')} ${result.model.name}: ${summary(actions) || 'nothing to do'}\n`);
   mark('report');
   return 0;
 }
