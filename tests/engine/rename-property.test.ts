@@ -15,8 +15,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changesDisk } from '../../src/apply/reconcile.js';
-import { applyPlan, planRun, type EngineInput } from '../../src/engine.js';
+import { expectSettled, generateIn } from '../helpers/engine.js';
 import { pascalCase } from '../../src/model/names.js';
 
 interface Op {
@@ -104,13 +103,7 @@ let base: string;
 beforeAll(() => void (base = mkdtempSync(join(tmpdir(), 'rename-prop-'))));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
-const input = (dir: string): EngineInput => ({ specPath: join(dir, 'microgen.yaml'), specDisplay: 'microgen.yaml', outDir: dir, generator: 'microgen test', version: '0.0.0' });
-
-async function generate(dir: string): Promise<void> {
-  const r = await planRun(input(dir));
-  if (!r.ok) throw new Error(`lint failed: ${r.diagnostics.map((d) => d.message).join('; ')}`);
-  applyPlan(r);
-}
+const generate = generateIn;
 
 /** Renames `from` → `to` in the bookkeeping of implemented members. */
 function follow(impl: Map<string, string>, m: Pick<Member, 'service' | 'file'>, from: string, to: string): void {
@@ -202,10 +195,7 @@ describe('generate under random renames and user edits', () => {
             expect(text, key).toContain(marker);
             if (current.has(key)) expect(methodText(text, member), key).toContain(marker);
           }
-          const again = await planRun(input(dir));
-          if (!again.ok) throw new Error('lint failed on rerun');
-          expect(again.actions.filter((a) => changesDisk(a) || a.kind === 'conflict').map((a) => `${a.kind} ${a.path}`)).toEqual([]);
-          expect(again.manifestChanged).toBe(false);
+          await expectSettled(dir);
         }
         rmSync(dir, { recursive: true, force: true });
       }),
