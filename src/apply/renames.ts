@@ -78,6 +78,9 @@ export async function renameMembers(files: ReadonlyMap<string, string>, renames:
   const project = new Project({ useInMemoryFileSystem: true, skipAddingFilesFromTsConfig: true, skipFileDependencyResolution: true, skipLoadingLibFiles: true });
   // In-memory paths are absolute; the output folder's relative paths sit under the root.
   for (const [path, text] of files) project.createSourceFile(`/${path}`, text);
+  // A file that does not parse is left as it is: a rename there could land anywhere.
+  const program = project.getProgram();
+  for (const file of project.getSourceFiles()) if (program.getSyntacticDiagnostics(file).length > 0) project.removeSourceFile(file);
   const applied: Rename[] = [];
   for (const r of renames) {
     const cls = project.getSourceFile(`/${memberPath(r)}`)?.getClass(HOME[r.kind].className);
@@ -99,7 +102,7 @@ export async function renameMembers(files: ReadonlyMap<string, string>, renames:
   }
   const changed = new Map<string, string>();
   for (const [path, text] of files) {
-    const after = project.getSourceFileOrThrow(`/${path}`).getFullText();
+    const after = project.getSourceFile(`/${path}`)?.getFullText() ?? text;
     if (after !== text) changed.set(path, after);
   }
   return { changed, applied };

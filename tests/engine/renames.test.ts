@@ -195,4 +195,14 @@ describe('generate keeps the code of renamed members', () => {
     expect(run.stdout).not.toContain('renamed greeter');
     expect(read(OPS)).toContain("throw new NotImplemented('sendGreeting');");
   });
+
+  it('a handler file that does not parse is left as it is', async () => {
+    expect((await runCli(['generate', spec])).code).toBe(0);
+    const broken = read(OPS).replace('export class Operations extends OperationHandlers {', 'export class Operations extends OperationHandlers {\n  oops(: {');
+    writeFileSync(join(dir, OPS), broken);
+    writeFileSync(spec, edit(MINIMAL, '      greet:\n', '      sendGreeting:\n'));
+    const run = await runCli(['generate', spec, '--dry-run']);
+    expect(run.stdout).not.toContain('renamed greeter');
+    expect(read(OPS)).toBe(broken);
+  });
 });
