@@ -96,12 +96,13 @@ export async function planRun(input: EngineInput, bytes: Uint8Array = readFileSy
   const previous = readManifest(input.outDir, input.generator);
   // A fresh output folder has nothing to read: skip ~2,000 failing reads on a cold generate.
   const fresh = !existsSync(input.outDir);
-  const renames = await planRenames(previous, lint.model, (service) => userSourceFiles(input.outDir, service, previous.files));
+  const members = userMembers(lint.model);
+  const renames = await planRenames(previous, members, (service) => userSourceFiles(input.outDir, service, previous.files));
   const { manifest, edited } = renames;
   mark('renames');
   const actions = await reconcile(tree, manifest, (p) => (fresh ? undefined : readText(join(input.outDir, p))), { force: input.force === true, edited });
   mark('reconcile');
-  const next = { ...nextManifest(actions, input.generator, manifest), members: recordMembers(userMembers(lint.model)) };
+  const next = { ...nextManifest(actions, input.generator, manifest), members: recordMembers(members) };
   const manifestText = serializeManifest(next);
   const manifestChanged = readText(join(input.outDir, MANIFEST_PATH)) !== manifestText;
   mark('manifest');

@@ -11,9 +11,8 @@
  */
 import { messageTypeName } from '../plan/generators/events.js';
 import { pascalCase } from '../model/names.js';
-import type { SystemModel } from '../model/types.js';
 import { servicePath } from '../plan/paths.js';
-import { detectRenames, memberOfKey, membersOfRecord, userMembers, type MemberKind, type Rename, type RenameHint, type UserMember } from '../plan/renames.js';
+import { detectRenames, memberOfKey, membersOfRecord, type MemberKind, type Rename, type RenameHint, type UserMember } from '../plan/renames.js';
 import type { Manifest, ManifestEntry } from './manifest.js';
 
 /** Where each kind of member lives, and the generated types its signature names (`Greet` → `GreetRequest`). */
@@ -49,11 +48,12 @@ function previousMembers(manifest: Manifest): UserMember[] {
 }
 
 /**
- * The renames from the last generation to `model`, made in the user's files. `userFiles` gives
- * a service's user-owned TypeScript files (path → text); it is asked only when there is a rename.
+ * The renames from the last generation to the spec's `members` (`userMembers`), made in the
+ * user's files. `userFiles` gives a service's user-owned TypeScript files (path → text); it is
+ * asked only when there is a rename.
  */
-export async function planRenames(manifest: Manifest, model: SystemModel, userFiles: (service: string) => Map<string, string>): Promise<RenamePlan> {
-  const { renames, hints } = detectRenames(previousMembers(manifest), userMembers(model));
+export async function planRenames(manifest: Manifest, members: readonly UserMember[], userFiles: (service: string) => Map<string, string>): Promise<RenamePlan> {
+  const { renames, hints } = detectRenames(previousMembers(manifest), members);
   if (renames.length === 0) return { manifest, edited: new Map(), renamed: [], hints };
   const files = new Map<string, string>();
   for (const service of new Set(renames.map((r) => r.service))) for (const [path, text] of userFiles(service)) files.set(path, text);
