@@ -173,8 +173,10 @@ describe('generate keeps the code of renamed members', () => {
     writeFileSync(join(dir, EVENTS), read(EVENTS).replace("throw new NotImplemented('onGreetingSent');", '// log it\n    console.log(message.payload.name);'));
     const renamed = MINIMAL.replaceAll('greeting.sent', 'greeting.delivered').replace('handler: onGreetingSent', 'handler: onGreetingDelivered');
     writeFileSync(spec, renamed);
-    const dry = await runCli(['generate', spec, '--dry-run', '--json']);
-    expect(JSON.parse(dry.stdout).actions.map((a: { kind: string }) => a.kind)).toContain('stub');
+    const dry = JSON.parse((await runCli(['generate', spec, '--dry-run', '--json'])).stdout);
+    expect(dry.actions.map((a: { kind: string }) => a.kind)).toContain('stub');
+    expect(dry.renamed).toEqual([]);
+    expect(dry.hints).toEqual([expect.stringContaining('add `renamedFrom: onGreetingSent` to the subscription (or saga step) of `onGreetingDelivered`')]);
     const plain = await runCli(['generate', spec, '--dry-run']);
     expect(plain.stdout).toContain('hint    greeter: if `onGreetingSent` was renamed to `onGreetingDelivered`, add `renamedFrom: onGreetingSent`');
     writeFileSync(spec, renamed.replace('handler: onGreetingDelivered', 'handler: onGreetingDelivered\n        renamedFrom: onGreetingSent'));

@@ -114,7 +114,11 @@ function summary(actions: readonly Action[]): string {
     .join(', ');
 }
 
-const renameJson = (r: Rename) => ({ service: r.service, kind: r.kind, from: r.from.name, to: r.to.name });
+/** `--json`: the renames made (or, with --dry-run, to be made) and the hints. */
+const renamesJson = (plan: Plan) => ({
+  renamed: plan.renamed.map((r: Rename) => ({ service: r.service, kind: r.kind, from: r.from.name, to: r.to.name })),
+  hints: plan.renameHints.map(hintText),
+});
 
 /** `renamed greeter.greet → sendGreeting` per rename made, and a hint per rename that may have gone unseen. */
 function renameLines(io: Io, plan: Plan): string {
@@ -144,7 +148,7 @@ export async function runGenerate(io: Io, specArg: string | undefined, opts: Com
   const { actions } = result;
   const noisy = actions.filter((a) => changesDisk(a) || a.kind === 'conflict' || a.kind === 'orphan' || a.kind === 'orphan-stubs');
   if (opts.dryRun) {
-    if (opts.json) io.out(`${JSON.stringify({ actions: noisy.map((a) => ({ kind: a.kind, path: a.path })), conflicts: conflictsOf(actions).length }, null, 2)}\n`);
+    if (opts.json) io.out(`${JSON.stringify({ actions: noisy.map((a) => ({ kind: a.kind, path: a.path })), conflicts: conflictsOf(actions).length, ...renamesJson(result) }, null, 2)}\n`);
     else {
       const listing = noisy.map((a) => `${VERB[a.kind].padEnd(8)} ${describe(a)}\n`);
       const diffs = noisy.filter((a) => changesDisk(a) || a.kind === 'conflict').map(actionDiff);
@@ -163,8 +167,7 @@ export async function runGenerate(io: Io, specArg: string | undefined, opts: Com
     throw new Error(`generation failed and was rolled back; nothing changed: ${(err as Error).message}`);
   }
   if (opts.json) {
-    const renames = { renamed: result.renamed.map(renameJson), hints: result.renameHints.map(hintText) };
-    io.out(`${JSON.stringify({ actions: actions.map((a) => ({ kind: a.kind, path: a.path })), ...renames }, null, 2)}\n`);
+    io.out(`${JSON.stringify({ actions: actions.map((a) => ({ kind: a.kind, path: a.path })), ...renamesJson(result) }, null, 2)}\n`);
     return 0;
   }
   // One write, not one per file: on a pipe each write is a system call (~1,700 on a cold generate of 100 services).
