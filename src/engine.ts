@@ -11,20 +11,23 @@
  * from it when nothing moved. Anything unexpected there means the full run, which is always right.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { blockedOnTheWay, ensureDir, PathProbe, readText, TEMP_NAME, writeInPlace } from './apply/fsx.js';
 import { applyOps, JOURNAL_DIR, recoverJournal, type CrashSeam, type FileOp } from './apply/journal.js';
-import { MANIFEST_DIR, MANIFEST_PATH, readManifest, serializeManifest } from './apply/manifest.js';
+import { MANIFEST_DIR, MANIFEST_PATH, readManifest, serializeManifest, type Manifest } from './apply/manifest.js';
 import { portMoves, portsOf } from './apply/ports.js';
 import { changesDisk, nextManifest, reconcile, type Action } from './apply/reconcile.js';
+import { planRenames } from './apply/renames.js';
 import { sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
 import { hasErrors, lintBytes } from './lint.js';
 import type { SystemModel } from './model/types.js';
 import { readSpecFile } from './spec/read.js';
 import { planSystem } from './plan/index.js';
+import { servicePath } from './plan/paths.js';
+import { recordMembers, userMembers, type Rename, type RenameHint } from './plan/renames.js';
 import { loadRuntimePackage } from './plan/runtime-package.js';
 import { diagnosticAt } from './spec/locate.js';
 import { mark } from './util/timings.js';
@@ -51,6 +54,10 @@ export type EngineResult =
       readonly model: SystemModel;
       readonly tree: VirtualTree;
       readonly actions: Action[];
+      /** Members of the user's handler classes renamed to follow the spec. */
+      readonly renamed: readonly Rename[];
+      /** Members gone and added that may be renames microgen could not tell. */
+      readonly renameHints: readonly RenameHint[];
       readonly manifestText: string;
       /** The paths the new manifest lists. */
       readonly manifestPaths: readonly string[];
@@ -89,20 +96,24 @@ export async function planRun(input: EngineInput, bytes: Uint8Array = readSpecFi
   if (hasErrors(lint) || !lint.model) return { ok: false, diagnostics: lint.diagnostics };
   const tree = planSystem({ model: lint.model, specPath: specPathFromOut(input.outDir, input.specPath), version: input.version, runtime: loadRuntimePackage() });
   mark('plan');
-  const manifest = readManifest(input.outDir, input.generator);
+  const previous = readManifest(input.outDir, input.generator);
   // A fresh output folder has nothing to read: skip ~2,000 failing reads on a cold generate.
   const fresh = isFresh(input.outDir);
-  const actions = await reconcile(tree, manifest, (p) => (fresh ? undefined : readPlanned(input.outDir, p)), { force: input.force === true });
+  const members = userMembers(lint.model);
+  const renames = await planRenames(previous, members, (service) => userSourceFiles(input.outDir, service, previous.files));
+  const { manifest, edited } = renames;
+  mark('renames');
+  const actions = await reconcile(tree, manifest, (p) => (fresh ? undefined : readPlanned(input.outDir, p)), { force: input.force === true, edited });
   mark('reconcile');
-  const next = { ...nextManifest(actions, input.generator, manifest), ports: portsOf(lint.model) };
+  const next = { ...nextManifest(actions, input.generator, manifest), ports: portsOf(lint.model), members: recordMembers(members) };
   const manifestText = serializeManifest(next);
   const manifestChanged = readText(join(input.outDir, MANIFEST_PATH)) !== manifestText;
   mark('manifest');
   const fingerprint = inputsFingerprint(input, bytes);
   // The manifest may warn (a port moved since the last run), never decide.
-  const moves = portMoves(manifest.ports, lint.model).map((f) => diagnosticAt(lint.source!, f.at, f.severity, f.rule, f.message, f.anchor));
+  const moves = portMoves(previous.ports, lint.model).map((f) => diagnosticAt(lint.source!, f.at, f.severity, f.rule, f.message, f.anchor));
   const diagnostics = moves.length ? sortDiagnostics([...lint.diagnostics, ...moves]) : lint.diagnostics;
-  return { ok: true, outDir: input.outDir, diagnostics, model: lint.model, tree, actions, manifestText, manifestPaths: Object.keys(next.files), manifestChanged, fingerprint };
+  return { ok: true, outDir: input.outDir, diagnostics, model: lint.model, tree, actions, renamed: renames.renamed, renameHints: renames.hints, manifestText, manifestPaths: Object.keys(next.files), manifestChanged, fingerprint };
 }
 
 /** True when `outDir` is missing or holds nothing but the run's own lock. */
@@ -147,6 +158,32 @@ export function strayTemps(outDir: string, paths: readonly string[]): string[] {
   return found;
 }
 
+/**
+ * A service's TypeScript files that are the user's (src/ except src/generated/ and what the
+ * manifest says microgen generated): where a renamed member's call sites can be. Path → text.
+ */
+function userSourceFiles(outDir: string, service: string, known: Manifest['files']): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (dir: string): void => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(join(outDir, dir), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const path = `${dir}/${e.name}`;
+      if (e.isDirectory() && e.name !== 'node_modules' && path !== servicePath(service, 'src/generated')) walk(path);
+      else if (e.isFile() && /\.(ts|mts|cts)$/.test(e.name) && !e.name.endsWith('.d.ts') && known[path]?.owner !== 'generated') {
+        const text = readText(join(outDir, path));
+        if (text !== undefined) files.set(path, text);
+      }
+    }
+  };
+  walk(servicePath(service, 'src'));
+  return files;
+}
+
 export const conflictsOf = (actions: readonly Action[]) => actions.filter((a): a is Extract<Action, { kind: 'conflict' }> => a.kind === 'conflict');
 
 export class ApplyRefused extends Error {}
@@ -162,7 +199,7 @@ export function applyPlan(plan: Plan, seam?: CrashSeam): FileOp[] {
   for (const a of actions) {
     // What each path held when it was planned travels with the op: the journal need not read it again.
     if (a.kind === 'create') ops.push({ kind: 'write', path: a.path, content: a.content, before: null });
-    else if (a.kind === 'update' || a.kind === 'stub') ops.push({ kind: 'write', path: a.path, content: a.content, before: a.before });
+    else if (a.kind === 'update' || a.kind === 'stub' || a.kind === 'rename') ops.push({ kind: 'write', path: a.path, content: a.content, before: a.before });
     else if (a.kind === 'delete') ops.push({ kind: 'delete', path: a.path, before: a.before });
   }
   const probe = new PathProbe(outDir);

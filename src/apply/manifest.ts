@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { MemberRecord } from '../plan/renames.js';
 import type { Owner } from '../plan/tree.js';
 
 export const MANIFEST_DIR = '.microgen';
@@ -32,6 +33,11 @@ export interface Manifest {
   /** Only to warn when a port moves (src/apply/ports.ts); never decides what is generated. */
   readonly ports?: readonly ManifestPort[];
   readonly files: Readonly<Record<string, ManifestEntry>>;
+  /**
+   * The members the spec asked the user's handler classes for, by service: stub key → identity
+   * (what the rename detector matches on, src/plan/renames.ts). Derived from the spec alone.
+   */
+  readonly members?: MemberRecord;
 }
 
 export const emptyManifest = (generator: string): Manifest => ({ version: 1, generator, files: {} });
@@ -48,6 +54,7 @@ export function readManifest(outDir: string, generator: string): Manifest {
   try {
     const data = JSON.parse(text) as Manifest;
     if (data.version !== 1 || typeof data.files !== 'object' || data.files === null) throw new Error('unknown format');
+    if (data.members !== undefined && (typeof data.members !== 'object' || data.members === null)) throw new Error('unknown format of members');
     return data;
   } catch (err) {
     throw new ManifestError(`${MANIFEST_PATH} is not a microgen manifest (${(err as Error).message}); delete it to adopt the files as they are`);
@@ -61,5 +68,14 @@ export function serializeManifest(manifest: Manifest): string {
     files[path] = { owner: e.owner, key: e.key, sha256: e.sha256, ...(e.stubs?.length ? { stubs: [...e.stubs].sort() } : {}) };
   }
   const ports = manifest.ports?.map((p) => ({ service: p.service, port: p.port, ...(p.implicit ? { implicit: true } : {}) }));
-  return `${JSON.stringify({ version: 1, generator: manifest.generator, ...(ports ? { ports } : {}), files }, null, 2)}\n`;
+  const members = manifest.members && Object.keys(manifest.members).length ? { members: sortedMembers(manifest.members) } : {};
+  return `${JSON.stringify({ version: 1, generator: manifest.generator, ...(ports ? { ports } : {}), files, ...members }, null, 2)}\n`;
+}
+
+function sortedMembers(record: MemberRecord): MemberRecord {
+  const sorted: MemberRecord = {};
+  for (const service of Object.keys(record).sort()) {
+    sorted[service] = Object.fromEntries(Object.keys(record[service]).sort().map((key) => [key, record[service][key]]));
+  }
+  return sorted;
 }

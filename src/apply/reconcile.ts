@@ -21,6 +21,8 @@ export type Action =
   | { kind: 'conflict'; path: string; before: string; content: string; file: PlannedFile; reason: 'edited' | 'unowned' }
   | { kind: 'stub'; path: string; before: string; content: string; file: PlannedFile; added: readonly string[]; present: readonly string[] }
   | { kind: 'keep'; path: string; file: PlannedFile; present: readonly string[]; unplaced: readonly string[] }
+  /** A user file whose members were renamed (src/apply/renames.ts); `file` when it is a planned scaffold. */
+  | { kind: 'rename'; path: string; before: string; content: string; file?: PlannedFile; present: readonly string[] }
   | { kind: 'delete'; path: string; before: string; entry: ManifestEntry }
   | { kind: 'orphan'; path: string; entry: ManifestEntry; reason: 'edited' | 'user-owned' }
   | { kind: 'orphan-stubs'; path: string; keys: readonly string[] };
@@ -30,6 +32,17 @@ export type DiskReader = (path: string) => string | undefined;
 
 export interface ReconcileOptions {
   readonly force?: boolean;
+  /** User files renames changed (path → text before and after): reconciled as if the disk held `after`. */
+  readonly edited?: ReadonlyMap<string, { readonly before: string; readonly after: string }>;
+}
+
+/** A scaffold whose text renames changed: what stubs it still needs, written over the text on disk. */
+async function reconcileEdited(file: PlannedFile, edit: { before: string; after: string }, entry: ManifestEntry | undefined): Promise<Action[]> {
+  return (await reconcileScaffold(file, edit.after, entry)).map((a): Action => {
+    if (a.kind === 'keep') return { kind: 'rename', path: a.path, before: edit.before, content: edit.after, file, present: a.present };
+    if (a.kind === 'stub') return { ...a, before: edit.before };
+    return a;
+  });
 }
 
 async function reconcileScaffold(file: PlannedFile, disk: string | undefined, entry: ManifestEntry | undefined): Promise<Action[]> {
@@ -73,11 +86,17 @@ function reconcileGenerated(file: PlannedFile, disk: string | undefined, entry: 
 
 export async function reconcile(tree: VirtualTree, manifest: Manifest, read: DiskReader, options: ReconcileOptions = {}): Promise<Action[]> {
   const actions: Action[] = [];
+  const edited = options.edited ?? new Map<string, { before: string; after: string }>();
   for (const file of tree.list()) {
-    const disk = read(file.path);
     const entry = manifest.files[file.path];
-    if (file.owner === 'scaffold') actions.push(...(await reconcileScaffold(file, disk, entry)));
-    else actions.push(reconcileGenerated(file, disk, entry, options.force === true));
+    const edit = edited.get(file.path);
+    if (file.owner === 'scaffold' && edit) actions.push(...(await reconcileEdited(file, edit, entry)));
+    else if (file.owner === 'scaffold') actions.push(...(await reconcileScaffold(file, read(file.path), entry)));
+    else actions.push(reconcileGenerated(file, read(file.path), entry, options.force === true));
+  }
+  // Call sites in the user's own files (not planned: microgen does not track them).
+  for (const [path, edit] of [...edited].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (!tree.get(path)) actions.push({ kind: 'rename', path, before: edit.before, content: edit.after, present: [] });
   }
   for (const path of Object.keys(manifest.files).sort()) {
     if (tree.get(path)) continue;
@@ -92,7 +111,7 @@ export async function reconcile(tree: VirtualTree, manifest: Manifest, read: Dis
 }
 
 /** Actions that change files on disk (what `check` calls stale). */
-export const WRITES = new Set<Action['kind']>(['create', 'update', 'stub', 'delete']);
+export const WRITES = new Set<Action['kind']>(['create', 'update', 'stub', 'rename', 'delete']);
 export const changesDisk = (a: Action): boolean => WRITES.has(a.kind);
 
 /** The manifest after applying `actions`. */
@@ -110,6 +129,9 @@ export function nextManifest(actions: readonly Action[], generator: string, prev
       }
       case 'stub':
         files[a.path] = { owner: 'scaffold', key: a.file.key, sha256: contentHash(a.content), stubs: [...a.added, ...a.present] };
+        break;
+      case 'rename':
+        if (a.file) files[a.path] = { owner: 'scaffold', key: a.file.key, sha256: contentHash(a.content), stubs: [...a.present] };
         break;
       case 'keep': {
         const prev = previous.files[a.path];

@@ -10,6 +10,7 @@ import type { Check, Finding } from './finding.js';
 import { checkOperations, checkPathParams } from './operations.js';
 import { checkPatterns } from './patterns.js';
 import { checkPorts } from './ports.js';
+import { checkRenamedFrom } from './renames.js';
 import { checkEventReferences, checkOperationReferences, checkSchemaReferences, checkServiceReferences } from './references.js';
 import { checkRouteConflicts, checkRouteReachability, checkUpstreamUrls } from './routes.js';
 import { checkSagas } from './sagas.js';
@@ -32,6 +33,7 @@ export const CHECKS: readonly Check[] = [
   checkDeployNames,
   checkKubernetesScaling,
   checkMonolith,
+  checkRenamedFrom,
 ];
 
 export function runChecks(model: SystemModel): Finding[] {

@@ -28,4 +28,5 @@ export const RULES: readonly RuleInfo[] = [
   { id: 'deploy-name', severity: 'error', summary: 'A service has a name docker-compose.yml gives one of its own containers (`<service>-db`, `rabbitmq`, `consul`…).' },
   { id: 'kubernetes-scaling', severity: 'error', summary: 'A Deployment would have maxReplicas below replicas, or request more CPU or memory than its limit.' },
   { id: 'monolith-ignored', severity: 'warning', summary: 'A setting has no effect in monolith mode (per-service Kubernetes settings, Consul discovery).' },
+  { id: 'renamed-from', severity: 'warning', summary: 'A renamedFrom names the member itself or one the service still has, or sits on a saga step that implies no handler.' },
 ];

@@ -22,6 +22,7 @@ export const CHANGE_KINDS = [
   'operation-renamed',
   'operation-moved',
   'operation-added',
+  'handler-renamed',
   'param-renamed',
   'body-added',
   'body-removed',

@@ -19,6 +19,7 @@ import { typeToString } from '../model/type-string.js';
 import type { EventDef, Field, NamedSchema, Operation, Route, Service, SpecPath, SystemModel, TypeRef } from '../model/types.js';
 import { severityRank, type ChangeKind, type ChangeSeverity, type RawChange } from './change.js';
 import { routeTarget, upstreamPrefix } from '../checks/routes.js';
+import { detectRenames, userMembers, type Rename } from '../plan/renames.js';
 
 type Direction = 'read' | 'write';
 
@@ -133,11 +134,20 @@ function resolve(model: SystemModel, service: string | undefined, type: TypeRef)
 export class Differ {
   private readonly pending = new Map<string, Pending>();
   private sink: Pending[] | undefined;
+  /** Renamed operations and handlers, by `<service>\0<kind>\0<old name>` (the detector `generate` uses too). */
+  private readonly renames: Map<string, Rename>;
 
   constructor(
     private readonly a: SystemModel,
     private readonly b: SystemModel,
-  ) {}
+  ) {
+    const { renames } = detectRenames(userMembers(a), userMembers(b));
+    this.renames = new Map(renames.map((r) => [`${r.service}\0${r.kind}\0${r.from.name}`, r]));
+  }
+
+  private renamed(service: string, kind: Rename['kind'], name: string): string | undefined {
+    return this.renames.get(`${service}\0${kind}\0${name}`)?.to.name;
+  }
 
   run(): RawChange[] {
     this.services();
@@ -195,6 +205,7 @@ export class Differ {
         this.emit('database-changed', 'info', where, `database of ${q(s.name)} changed from ${s.database} to ${n.database}: its data needs migrating`, loc([...n.at, 'database'], undefined));
       }
       this.operations(s, n);
+      this.handlers(s, n);
     }
     const olds = byName(this.a.services);
     for (const n of this.b.services) {
@@ -222,16 +233,28 @@ export class Differ {
         this.operationContents(o, same, where);
         continue;
       }
-      const successor = n.operations.find((c) => !olds.has(c.name) && !renamedTo.has(c.name) && opKey(c) === opKey(o));
+      const successor = news.get(this.renamed(s.name, 'operation', o.name) ?? '');
       if (successor) {
         renamedTo.add(successor.name);
+        const moved = opKey(o) !== opKey(successor);
         this.emit(
           'operation-renamed',
           'source',
           where,
-          `operation ${q(o.name)} was renamed to ${q(successor.name)} (still ${http(successor)}): the wire is unchanged, but generated client methods and handlers are renamed`,
+          moved
+            ? `operation ${q(o.name)} was renamed to ${q(successor.name)}: generated client methods and handlers are renamed`
+            : `operation ${q(o.name)} was renamed to ${q(successor.name)} (still ${http(successor)}): the wire is unchanged, but generated client methods and handlers are renamed`,
           loc(successor.at, undefined),
         );
+        if (moved) {
+          this.emit(
+            'operation-moved',
+            'wire',
+            `services.${s.name}.operations.${successor.name}`,
+            `operation ${q(successor.name)} moved from ${http(o)} to ${http(successor)}: clients still calling ${http(o)} get 404`,
+            loc([...successor.at, 'http'], undefined),
+          );
+        }
         this.operationContents(o, successor, `services.${s.name}.operations.${successor.name}`);
         continue;
       }
@@ -241,6 +264,22 @@ export class Differ {
       if (!olds.has(c.name) && !renamedTo.has(c.name)) {
         this.emit('operation-added', 'info', `services.${n.name}.operations.${c.name}`, `operation ${q(c.name)} (${http(c)}) was added`, loc(c.at, undefined));
       }
+    }
+  }
+
+  /** Event handlers renamed (a subscription's `handler`, or the event a saga step reacts to). */
+  private handlers(s: Service, n: Service): void {
+    for (const old of new Set(s.subscribes.map((sub) => sub.handler))) {
+      const name = this.renamed(s.name, 'handler', old);
+      const sub = n.subscribes.find((x) => x.handler === name);
+      if (!sub) continue;
+      this.emit(
+        'handler-renamed',
+        'source',
+        `services.${s.name}.handlers.${old}`,
+        `event handler ${q(old)} of ${q(s.name)} was renamed to ${q(sub.handler)}: the wire is unchanged, but the generated handler method is renamed`,
+        loc(sub.at, undefined),
+      );
     }
   }
 

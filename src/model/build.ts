@@ -135,6 +135,7 @@ function operationOf(service: string, name: string, raw: Raw.Operation, scope: S
     responses: Object.entries(raw.responses ?? {})
       .map(([status, type]) => ({ status: Number(status), type: typeOf(type, scope, [...at, 'responses', status]), at: [...at, 'responses', status] }))
       .sort((a, b) => a.status - b.status),
+    ...(raw.renamedFrom !== undefined ? { renamedFrom: raw.renamedFrom } : {}),
     at,
   };
 }
@@ -211,6 +212,7 @@ export function buildModel(raw: Raw.Spec): SystemModel {
       handler: sub.handler ?? defaultHandlerName(sub.event),
       matches: eventNames.filter((e) => eventMatches(sub.event, e)),
       origin: { kind: 'spec' },
+      ...(sub.renamedFrom !== undefined ? { renamedFrom: sub.renamedFrom } : {}),
       at: [...at, 'subscribes', i],
     }));
     const publishes: Publication[] = (s.publishes ?? []).map((event, i) => ({ event, origin: { kind: 'spec' }, at: [...at, 'publishes', i] }));
@@ -315,6 +317,7 @@ function addChoreographyImplications(service: string, sagas: Saga[], eventNames:
           handler: defaultHandlerName(r.when),
           matches: eventNames.filter((e) => e === r.when),
           origin,
+          ...(r.renamedFrom !== undefined ? { renamedFrom: r.renamedFrom } : {}),
           at: [...r.at, 'when'],
         });
       }

@@ -79,6 +79,8 @@ export interface Operation {
   readonly query: readonly Field[];
   readonly body?: TypeRef;
   readonly responses: readonly Response[];
+  /** The spec's `renamedFrom`: the operation's previous name (see src/plan/renames.ts). */
+  readonly renamedFrom?: string;
   readonly at: SpecPath;
 }
 
@@ -96,6 +98,8 @@ export interface Subscription {
   readonly matches: readonly string[];
   /** Where it came from: the spec, or implied by a choreographed saga. */
   readonly origin: { readonly kind: 'spec' } | { readonly kind: 'saga'; readonly saga: string };
+  /** The handler's previous name (`renamedFrom` of the subscription or saga step). */
+  readonly renamedFrom?: string;
   readonly at: SpecPath;
 }
 
@@ -178,6 +182,7 @@ export interface ChoreographyStep {
   readonly service: string;
   readonly emits?: string;
   readonly fails?: string;
+  readonly renamedFrom?: string;
   readonly at: SpecPath;
 }
 
@@ -185,6 +190,7 @@ export interface Compensation {
   readonly when: string;
   readonly service: string;
   readonly emits?: string;
+  readonly renamedFrom?: string;
   readonly at: SpecPath;
 }
 

@@ -5,3 +5,13 @@ export const servicePath = (service: string, path?: string): string => (path ? `
 
 /** `service:<name>:<what>`: a planned file's stable key (the manifest and stubs remember files by it). */
 export const serviceKey = (service: string, what: string): string => `service:${service}:${what}`;
+
+/**
+ * The stable keys of the members microgen stubs into a service's user-owned handler classes
+ * (the manifest remembers ensured stubs, and the rename detector matches members, by them).
+ */
+export const memberKeys = {
+  operation: (operation: string): string => `operation:${operation}`,
+  handler: (handler: string): string => `event:${handler}`,
+  fallback: (callee: string, operation: string): string => `fallback:${callee}:${operation}`,
+};

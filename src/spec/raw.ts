@@ -54,6 +54,10 @@ export type Type4 = string;
  */
 export type Type5 = Type4 | MapOfFields4;
 /**
+ * A camelCase identifier, at most 64 characters.
+ */
+export type Identifier = string;
+/**
  * An event name: dotted lowercase segments, `aggregate.happened`.
  */
 export type EventName = string;
@@ -64,7 +68,11 @@ export type EventPattern = string;
 /**
  * A camelCase identifier, at most 64 characters.
  */
-export type Identifier = string;
+export type Identifier1 = string;
+/**
+ * A camelCase identifier, at most 64 characters.
+ */
+export type Identifier2 = string;
 /**
  * A synchronous dependency on another service.
  */
@@ -72,7 +80,7 @@ export type Call = {
   /**
    * The callee's operations this service uses (all when absent).
    */
-  operations?: Identifier1[];
+  operations?: Identifier3[];
   timeout?: Duration4;
   retry?: RetryPolicy1;
   breaker?: CircuitBreaker1;
@@ -84,7 +92,7 @@ export type Call = {
 /**
  * A camelCase identifier, at most 64 characters.
  */
-export type Identifier1 = string;
+export type Identifier3 = string;
 /**
  * Time limit of one attempt.
  */
@@ -130,6 +138,10 @@ export type EventName3 = string;
  */
 export type EventName4 = string;
 /**
+ * A camelCase identifier, at most 64 characters.
+ */
+export type Identifier4 = string;
+/**
  * An event name: dotted lowercase segments, `aggregate.happened`.
  */
 export type EventName5 = string;
@@ -141,6 +153,10 @@ export type ServiceName2 = string;
  * An event name: dotted lowercase segments, `aggregate.happened`.
  */
 export type EventName6 = string;
+/**
+ * A camelCase identifier, at most 64 characters.
+ */
+export type Identifier5 = string;
 export type HTTPMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
 /**
  * Path prefix the route matches.
@@ -484,6 +500,7 @@ export interface Operation {
   query?: MapOfFields3;
   body?: Type3;
   responses?: Responses;
+  renamedFrom?: Identifier;
 }
 /**
  * Types of path parameters; undeclared ones are strings.
@@ -511,7 +528,8 @@ export interface Responses {
 }
 export interface Subscription {
   event: EventPattern;
-  handler?: Identifier;
+  handler?: Identifier1;
+  renamedFrom?: Identifier2;
 }
 /**
  * Retry policy for this callee.
@@ -622,11 +640,13 @@ export interface ChoreographyStep {
   service: ServiceName1;
   emits?: EventName3;
   fails?: EventName4;
+  renamedFrom?: Identifier4;
 }
 export interface Compensation {
   when: EventName5;
   service: ServiceName2;
   emits?: EventName6;
+  renamedFrom?: Identifier5;
 }
 /**
  * The API gateway in front of the services: routes, JWT auth, rate limits, CORS.

@@ -250,6 +250,16 @@ const breaking: Case[] = [
     ],
     code: 1,
   },
+  {
+    name: 'a renamed operation that also moved, said by renamedFrom',
+    edits: [['      getProduct:\n        http: GET /products/{id}', '      fetchProduct:\n        renamedFrom: getProduct\n        http: GET /items/{id}']],
+    expect: [
+      { kind: 'operation-renamed', severity: 'source', where: 'services.product.operations.getProduct', message: /`fetchProduct`/ },
+      { kind: 'operation-moved', severity: 'wire', where: 'services.product.operations.fetchProduct', message: /GET \/products\/\{id\} to GET \/items\/\{id\}/ },
+    ],
+    absent: ['operation-removed', 'operation-added'],
+    code: 1,
+  },
 ];
 
 const sourceLevel: Case[] = [
@@ -258,6 +268,12 @@ const sourceLevel: Case[] = [
     edits: [['      getProduct:\n        http: GET /products/{id}', '      fetchProduct:\n        http: GET /products/{id}']],
     expect: [{ kind: 'operation-renamed', severity: 'source', where: 'services.product.operations.getProduct', message: /`fetchProduct`/ }],
     absent: ['operation-removed', 'operation-added'],
+    code: 0,
+  },
+  {
+    name: 'a renamed event handler (same pattern)',
+    edits: [['        handler: sendWelcome', '        handler: welcomeUser']],
+    expect: [{ kind: 'handler-renamed', severity: 'source', where: 'services.notification.handlers.sendWelcome', message: /`welcomeUser`/ }],
     code: 0,
   },
   {

@@ -12,8 +12,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changesDisk } from '../../src/apply/reconcile.js';
-import { applyPlan, planRun, type EngineInput } from '../../src/engine.js';
+import { expectSettled, generateIn } from '../helpers/engine.js';
 
 type SpecState = { services: Record<string, { ops: string[]; publishes: string[]; subscribes: string[] }>; events: string[] };
 
@@ -105,13 +104,7 @@ let base: string;
 beforeAll(() => void (base = mkdtempSync(join(tmpdir(), 'prop-'))));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
-const input = (dir: string): EngineInput => ({ specPath: join(dir, 'microgen.yaml'), specDisplay: 'microgen.yaml', outDir: dir, generator: 'microgen test', version: '0.0.0' });
-
-async function generate(dir: string): Promise<void> {
-  const r = await planRun(input(dir));
-  if (!r.ok) throw new Error(`lint failed: ${r.diagnostics.map((d) => d.message).join('; ')}`);
-  applyPlan(r);
-}
+const generate = generateIn;
 
 describe('generate under random spec edits and user edits', () => {
   it('never loses a user edit; check passes; a second generate is a no-op', async () => {
@@ -142,10 +135,7 @@ describe('generate under random spec edits and user edits', () => {
           writeFileSync(join(dir, 'microgen.yaml'), specText(state));
           await generate(dir);
           for (const m of markers) expect(readFileSync(m.path, 'utf8'), m.path).toContain(m.text);
-          const again = await planRun(input(dir));
-          if (!again.ok) throw new Error('lint failed on rerun');
-          expect(again.actions.filter((a) => changesDisk(a) || a.kind === 'conflict').map((a) => `${a.kind} ${a.path}`)).toEqual([]);
-          expect(again.manifestChanged).toBe(false);
+          await expectSettled(dir);
         }
         rmSync(dir, { recursive: true, force: true });
       }),

@@ -166,10 +166,12 @@ describe('generate', () => {
 
   it('reports handlers whose operation left the spec', async () => {
     await generate();
-    writeFileSync(spec, MINIMAL.replace('      greet:', '      hello:'));
+    // Another method and path: not a rename microgen can see (tests/engine/renames.test.ts has those).
+    writeFileSync(spec, MINIMAL.replace('      greet:\n        http: POST /greetings', '      hello:\n        http: PUT /greetings'));
     const run = await generate();
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`${HANDLERS}: greet no longer in the spec`);
+    expect(run.stdout).toContain('hint    greeter: if `greet` was renamed to `hello`, add `renamedFrom: greet`');
     expect(run.stdout).toContain(`${HANDLERS} (added hello)`);
     expect(readFileSync(file(HANDLERS), 'utf8')).toContain('override async greet(');
   });

@@ -129,6 +129,15 @@ const CASES: Record<string, RuleCase> = {
       { line: 15, column: 3, message: 'event order.archived is declared but nobody publishes or subscribes to it' },
     ],
   },
+  'renamed-from': {
+    severity: 'warning',
+    bad: [
+      { line: 12, column: 22, message: 'operation sendOrder says it was renamed from placeOrder, which service order still has' },
+      { line: 16, column: 22, message: 'operation getOrder says it was renamed from itself' },
+      { line: 22, column: 47, message: 'handler onStockReleased says it was renamed from onPaymentCharged, which service order still has' },
+      { line: 45, column: 22, message: 'service inventory subscribes to order.created itself, so this step implies no handler' },
+    ],
+  },
   'call-cycle': {
     severity: 'warning',
     bad: [

@@ -9,6 +9,7 @@ import { acquireLock, LockHeld, type Lock } from '../../apply/lock.js';
 import { MANIFEST_PATH, ManifestError } from '../../apply/manifest.js';
 import { UserFileSyntaxError } from '../../apply/parse-check.js';
 import type { Action } from '../../apply/reconcile.js';
+import { hintText, type Rename } from '../../plan/renames.js';
 import { actionDiff, ApplyRefused, applyPlan, changesDisk, conflictsOf, planRun, recover, strayTemps, upToDate, type EngineInput, type EngineResult, type Plan } from '../../engine.js';
 import { formatText } from '../../diagnostics/format/text.js';
 import { PlanError } from '../../plan/tree.js';
@@ -122,6 +123,7 @@ const VERB: Record<Action['kind'], string> = {
   conflict: 'CONFLICT',
   stub: 'stub',
   keep: 'keep',
+  rename: 'rename',
   delete: 'delete',
   orphan: 'orphan',
   'orphan-stubs': 'orphan',
@@ -131,6 +133,8 @@ function describe(a: Action): string {
   switch (a.kind) {
     case 'stub':
       return `${a.path} (added ${a.added.map((k) => k.slice(k.indexOf(':') + 1)).join(', ')})`;
+    case 'rename':
+      return `${a.path} (methods renamed${a.file ? '' : ' at their call sites'})`;
     case 'conflict':
       return a.reason === 'edited'
         ? `${a.path}: generated file edited by hand`
@@ -156,6 +160,7 @@ function summary(actions: readonly Action[]): string {
     [count(['create']), 'created'],
     [count(['update']), 'updated'],
     [count(['stub']), 'given stubs'],
+    [count(['rename']), 'with renamed methods'],
     [count(['delete']), 'deleted'],
     [count(['unchanged', 'keep', 'adopt']), 'unchanged'],
   ] as const;
@@ -171,6 +176,19 @@ function generateCommand(specArg: string | undefined, opts: CommonOptions): stri
   if (specArg !== undefined && specArg !== DEFAULT_SPEC) words.push(shellWord(specArg));
   if (opts.out !== undefined) words.push('--out', shellWord(opts.out));
   return words.join(' ');
+}
+
+/** `--json`: the renames made (or, with --dry-run, to be made) and the hints. */
+const renamesJson = (plan: Plan) => ({
+  renamed: plan.renamed.map((r: Rename) => ({ service: r.service, kind: r.kind, from: r.from.name, to: r.to.name })),
+  hints: plan.renameHints.map(hintText),
+});
+
+/** `renamed greeter.greet → sendGreeting` per rename made, and a hint per rename that may have gone unseen. */
+function renameLines(io: Io, plan: Plan): string {
+  const renamed = plan.renamed.map((r) => `  ${io.paint.green('renamed')} ${r.service}.${r.from.name} → ${r.to.name}\n`);
+  const hints = plan.renameHints.map((h) => `  ${io.paint.yellow('hint')}    ${hintText(h)}\n`);
+  return renamed.join('') + hints.join('');
 }
 
 /**
@@ -214,11 +232,11 @@ async function generateTarget(io: Io, t: Target, opts: CommonOptions & { dryRun?
   const { actions } = result;
   const noisy = actions.filter((a) => changesDisk(a) || a.kind === 'conflict' || a.kind === 'orphan' || a.kind === 'orphan-stubs');
   if (opts.dryRun) {
-    if (opts.json) io.out(`${JSON.stringify({ actions: noisy.map((a) => ({ kind: a.kind, path: a.path })), conflicts: conflictsOf(actions).length }, null, 2)}\n`);
+    if (opts.json) io.out(`${JSON.stringify({ actions: noisy.map((a) => ({ kind: a.kind, path: a.path })), conflicts: conflictsOf(actions).length, ...renamesJson(result) }, null, 2)}\n`);
     else {
       const listing = noisy.map((a) => `${VERB[a.kind].padEnd(8)} ${describe(a)}\n`);
       const diffs = noisy.filter((a) => changesDisk(a) || a.kind === 'conflict').map(actionDiff);
-      io.out(`${listing.join('')}${diffs.join('')}dry run: ${summary(actions) || 'nothing to do'}; nothing was written\n`);
+      io.out(`${listing.join('')}${renameLines(io, result)}${diffs.join('')}dry run: ${summary(actions) || 'nothing to do'}; nothing was written\n`);
     }
     return conflictsOf(actions).length ? 1 : 0;
   }
@@ -235,13 +253,13 @@ async function generateTarget(io: Io, t: Target, opts: CommonOptions & { dryRun?
     throw new Error(`generation failed and was rolled back; nothing changed: ${(err as Error).message}`);
   }
   if (opts.json) {
-    io.out(`${JSON.stringify({ actions: actions.map((a) => ({ kind: a.kind, path: a.path })) }, null, 2)}\n`);
+    io.out(`${JSON.stringify({ actions: actions.map((a) => ({ kind: a.kind, path: a.path })), ...renamesJson(result) }, null, 2)}\n`);
     return 0;
   }
   // One write, not one per file: on a pipe each write is a system call (~1,700 on a cold generate of 100 services).
   const lines = noisy.map((a) => `  ${(a.kind === 'delete' ? io.paint.red : a.kind.startsWith('orphan') ? io.paint.yellow : io.paint.green)(VERB[a.kind].padEnd(7))} ${describe(a)}\n`);
   lines.push(...strays.map((path) => `  ${io.paint.red('delete ')} ${path} (${STRAY})\n`));
-  io.out(`${lines.join('')}${io.paint.green('✓')} ${result.model.name}: ${summary(actions) || 'nothing to do'}\n`);
+  io.out(`${lines.join('')}${renameLines(io, result)}${io.paint.green('✓')} ${result.model.name}: ${summary(actions) || 'nothing to do'}\n`);
   mark('report');
   return 0;
 }

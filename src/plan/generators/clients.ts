@@ -12,7 +12,7 @@ import { objectType, schemaDeclaration, tsType, tsTypeName } from '../../render/
 import type { GenerateContext } from '../context.js';
 import { methodHead, tsLiteral } from '../../render/ts-literal.js';
 import { tsHeader } from '../header.js';
-import { serviceKey, servicePath } from '../paths.js';
+import { memberKeys, serviceKey, servicePath } from '../paths.js';
 import type { MemberStub, PlannedFile } from '../tree.js';
 import { hasBody, operationTypeName, operationTypes, replyStatuses, replyVariants } from './contracts.js';
 
@@ -42,7 +42,7 @@ export function resolvedCalls(model: SystemModel, service: Service): ResolvedCal
 export const clientClassName = (callee: string): string => `${pascalCase(callee)}Client`;
 export const clientProperty = (callee: string): string => camelCase(callee);
 /** The fallback method for one callee operation: `user` + `getUser` → `userGetUser`. */
-export const fallbackMethodName = (callee: string, op: Operation): string => `${camelCase(callee)}${pascalCase(op.name)}`;
+export const fallbackMethodName = (callee: string, op: Pick<Operation, 'name'>): string => `${camelCase(callee)}${pascalCase(op.name)}`;
 
 /** The callee's named schemas the operations reach (transitively), and how code names them. */
 function clientSchemas(model: SystemModel, callee: Service, ops: readonly Operation[]) {
@@ -126,7 +126,7 @@ const fallbackStub = (callee: Service, op: Operation): MemberStub => {
   const name = fallbackMethodName(callee.name, op);
   const type = pascalCase(name);
   return {
-    key: `fallback:${callee.name}:${op.name}`,
+    key: memberKeys.fallback(callee.name, op.name),
     className: 'Fallbacks',
     memberName: name,
     text: `${methodHead(`override async ${name}`, [`request: Fb.${type}Call`, 'error: Fb.CallError'], `Promise<Fb.${type}Reply>`)}\n    throw error;\n  }`,

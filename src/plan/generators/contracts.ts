@@ -12,7 +12,7 @@ import { methodHead } from '../../render/ts-literal.js';
 import { objectType, schemaDeclaration, tsType, type RefNaming } from '../../render/ts-types.js';
 import type { GenerateContext } from '../context.js';
 import { tsHeader } from '../header.js';
-import { serviceKey, servicePath } from '../paths.js';
+import { memberKeys, serviceKey, servicePath } from '../paths.js';
 import type { MemberStub, PlannedFile } from '../tree.js';
 
 export const T = 'T.';
@@ -62,7 +62,7 @@ function operationView(op: Operation) {
 }
 
 const operationStub = (op: Operation): MemberStub => ({
-  key: `operation:${op.name}`,
+  key: memberKeys.operation(op.name),
   className: 'Operations',
   memberName: op.name,
   text: `${methodHead(`override async ${op.name}`, [`request: Op.${operationTypeName(op)}Request`], `Promise<Op.${operationTypeName(op)}Reply>`)}\n    throw new NotImplemented('${op.name}');\n  }`,

@@ -14,7 +14,7 @@ import { methodHead, tsLiteral } from '../../render/ts-literal.js';
 import { objectType } from '../../render/ts-types.js';
 import type { GenerateContext } from '../context.js';
 import { tsHeader } from '../header.js';
-import { serviceKey, servicePath } from '../paths.js';
+import { memberKeys, serviceKey, servicePath } from '../paths.js';
 import type { MemberStub, PlannedFile } from '../tree.js';
 import { T, usesRefs } from './contracts.js';
 import { fastifyRefs } from './route-schemas.js';
@@ -76,7 +76,7 @@ export function uniqueHandlers(model: SystemModel, service: Service): HandlerVie
 }
 
 const eventStub = (handler: { name: string; messageType: string }): MemberStub => ({
-  key: `event:${handler.name}`,
+  key: memberKeys.handler(handler.name),
   className: 'Events',
   memberName: handler.name,
   text: `${methodHead(`override async ${handler.name}`, [`message: Ev.${handler.messageType}`], 'Promise<void>')}\n    throw new NotImplemented('${handler.name}');\n  }`,
