@@ -139,7 +139,7 @@ describe('generate under random spec edits and user edits', () => {
         }
         rmSync(dir, { recursive: true, force: true });
       }),
-      { numRuns: 1000 },
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 200) },
     );
   }, 300_000);
 });
