@@ -38,10 +38,11 @@ export const routeTarget = (r: Route): string => (r.service !== undefined ? `ser
 
 export function checkRouteConflicts(model: SystemModel): Finding[] {
   const out: Finding[] = [];
-  const routes = model.gateway.routes;
-  routes.forEach((r, i) => {
-    for (const earlier of routes.slice(0, i)) {
-      if (earlier.path !== r.path) continue;
+  const earlierAt = new Map<string, Route[]>();
+  for (const r of model.gateway.routes) {
+    const earlierRoutes = earlierAt.get(r.path) ?? [];
+    earlierAt.set(r.path, [...earlierRoutes, r]);
+    for (const earlier of earlierRoutes) {
       const shared = methodsOf(r).filter((m) => methodsOf(earlier).includes(m));
       if (shared.length) {
         const which = shared.length === ALL_METHODS.length ? 'every method' : shared.join(', ');
@@ -49,7 +50,7 @@ export function checkRouteConflicts(model: SystemModel): Finding[] {
         break;
       }
     }
-  });
+  }
   return out;
 }
 

@@ -165,6 +165,10 @@ export function buildModel(raw: Raw.Spec): SystemModel {
     breaker: breakerOf(raw.defaults?.breaker, DEFAULT_BREAKER),
   };
   const eventNames = Object.keys(raw.events ?? {});
+  const eventSet = new Set(eventNames);
+  // Most subscriptions name one event: only a pattern with `*` needs the whole list.
+  const matching = (pattern: string): string[] =>
+    pattern.includes('*') ? eventNames.filter((e) => eventMatches(pattern, e)) : eventSet.has(pattern) ? [pattern] : [];
   const serviceEntries = Object.entries(raw.services ?? {});
   const gatewayPort = raw.gateway?.port ?? DEFAULT_GATEWAY_PORT;
   const ports = assignPorts(serviceEntries, gatewayPort);
@@ -204,13 +208,13 @@ export function buildModel(raw: Raw.Spec): SystemModel {
     };
   });
 
-  const services: Service[] = serviceEntries.map(([name, s]): Omit<Service, 'features'> => {
+  const unfeatured = serviceEntries.map(([name, s]): Omit<Service, 'features'> => {
     const at = ['services', name];
     const scope: Scope = { shared: shared.shared, local: new Set(Object.keys(s.schemas ?? {})) };
     const subscribes: Subscription[] = (s.subscribes ?? []).map((sub, i) => ({
       event: sub.event,
       handler: sub.handler ?? defaultHandlerName(sub.event),
-      matches: eventNames.filter((e) => eventMatches(sub.event, e)),
+      matches: matching(sub.event),
       origin: { kind: 'spec' },
       ...(sub.renamedFrom !== undefined ? { renamedFrom: sub.renamedFrom } : {}),
       at: [...at, 'subscribes', i],
@@ -240,7 +244,9 @@ export function buildModel(raw: Raw.Spec): SystemModel {
       calls,
       at,
     };
-  }).map((s, _, all) => ({ ...s, features: featuresOf(s, all) }));
+  });
+  const byName = new Map(unfeatured.map((s) => [s.name, s]));
+  const services: Service[] = unfeatured.map((s) => ({ ...s, features: featuresOf(s, byName) }));
 
   const g = raw.gateway;
   const gateway: Gateway = {
@@ -283,12 +289,12 @@ export function buildModel(raw: Raw.Spec): SystemModel {
 }
 
 /** What the service's generated code provides (see ServiceFeatures). */
-function featuresOf(service: Omit<Service, 'features'>, all: readonly Omit<Service, 'features'>[]): ServiceFeatures {
+function featuresOf(service: Omit<Service, 'features'>, byName: ReadonlyMap<string, Omit<Service, 'features'>>): ServiceFeatures {
   const reachable = (call: Call): boolean => {
-    const callee = all.find((s) => s.name === call.service);
+    const callee = byName.get(call.service);
     return callee !== undefined && call.operations.some((op) => callee.operations.some((o) => o.name === op));
   };
-  const calls = service.calls.filter((c) => all.some((s) => s.name === c.service));
+  const calls = service.calls.filter((c) => byName.has(c.service));
   return {
     database: service.database !== 'none',
     clients: calls.length > 0,

@@ -111,7 +111,8 @@ function gatewaySecrets(model: SystemModel): Setting[] {
 }
 
 function servicePart(model: SystemModel, service: Service, target: Target): Part {
-  const callees = model.services.filter((s) => service.calls.some((c) => c.service === s.name));
+  const called = new Set(service.calls.map((c) => c.service));
+  const callees = model.services.filter((s) => called.has(s.name));
   const consul = model.discovery === 'consul' && target === 'compose';
   return {
     name: service.name,
