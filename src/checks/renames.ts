@@ -7,6 +7,7 @@
  */
 import type { SpecPath, SystemModel } from '../model/types.js';
 import { warning, type Finding } from './finding.js';
+import { serviceNamed } from '../model/lookup.js';
 
 const ignored = 'renamedFrom is ignored';
 
@@ -33,7 +34,7 @@ export function checkRenamedFrom(model: SystemModel): Finding[] {
     if (saga.style !== 'choreography') continue;
     for (const r of [...saga.steps, ...saga.compensations]) {
       if (r.renamedFrom === undefined) continue;
-      const service = model.services.find((s) => s.name === r.service);
+      const service = serviceNamed(model, r.service);
       const implied = service?.subscribes.some((sub) => sub.origin.kind === 'saga' && sub.at.join('\0') === [...r.at, 'when'].join('\0'));
       if (service && !implied) {
         out.push(warning('renamed-from', [...r.at, 'renamedFrom'], `service ${r.service} subscribes to ${r.when} itself, so this step implies no handler: ${ignored} (put it on that subscription)`));

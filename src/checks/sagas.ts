@@ -7,6 +7,7 @@
  */
 import type { Saga, SystemModel } from '../model/types.js';
 import { error, warning, type Finding } from './finding.js';
+import { serviceNamed } from '../model/lookup.js';
 
 type Choreography = Extract<Saga, { style: 'choreography' }>;
 type Orchestration = Extract<Saga, { style: 'orchestration' }>;
@@ -33,7 +34,7 @@ function chain(saga: Choreography): Finding[] {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 function uncompensatedOrchestration(model: SystemModel, saga: Orchestration): Finding[] {
-  const methodOf = (service: string, operation: string) => model.services.find((s) => s.name === service)?.operations.find((o) => o.name === operation)?.method;
+  const methodOf = (service: string, operation: string) => serviceNamed(model, service)?.operations.find((o) => o.name === operation)?.method;
   // Every step but the last can be followed by a failure; the last one's failure has nothing after it to undo.
   return saga.steps
     .slice(0, -1)

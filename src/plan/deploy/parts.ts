@@ -6,6 +6,7 @@
  * from `.env` and Kubernetes takes from a Secret.
  */
 import { constantCase, serviceUrlEnv } from '../../model/names.js';
+import { servicesNamed } from '../../model/lookup.js';
 import type { Service, SystemModel } from '../../model/types.js';
 import { jwtSecretVar, JWT_PUBLIC_KEY_VAR } from '../generators/kong.js';
 import { servicePath } from '../paths.js';
@@ -95,8 +96,7 @@ export const gatewayInSystem = (model: SystemModel): boolean => workspacePackage
 
 /** The services the gateway forwards to. */
 export function routedServices(model: SystemModel): Service[] {
-  const routed = new Set(model.gateway.routes.flatMap((r) => (r.service !== undefined ? [r.service] : [])));
-  return model.services.filter((s) => routed.has(s.name));
+  return servicesNamed(model, model.gateway.routes.flatMap((r) => (r.service !== undefined ? [r.service] : [])));
 }
 
 const url = (service: Service): string => `http://${service.name}:${service.port}`;
@@ -111,8 +111,7 @@ function gatewaySecrets(model: SystemModel): Setting[] {
 }
 
 function servicePart(model: SystemModel, service: Service, target: Target): Part {
-  const called = new Set(service.calls.map((c) => c.service));
-  const callees = model.services.filter((s) => called.has(s.name));
+  const callees = servicesNamed(model, service.calls.map((c) => c.service));
   const consul = model.discovery === 'consul' && target === 'compose';
   return {
     name: service.name,

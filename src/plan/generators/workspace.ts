@@ -13,6 +13,7 @@ import { RUNTIME_PACKAGE_DIR, typeScriptProjects, workspacePackages } from '../w
 import { deployView } from '../deploy/readme.js';
 import { composeVariables } from './compose.js';
 import { uniqueHandlers } from './events.js';
+import { serviceNamed } from '../../model/lookup.js';
 
 /** Where `rateLimitStore: redis` counts when `GATEWAY_REDIS_URL` says nothing else (the runtime's default). */
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379/0';
@@ -99,7 +100,7 @@ function gatewayView(model: SystemModel) {
 /** A GET through the gateway that reaches an operation through a route with `auth`, for the README. */
 function gatewayExample(model: SystemModel, auth: 'jwt' | 'none'): string | undefined {
   for (const route of model.gateway.routes.filter((r) => r.auth === auth)) {
-    const service = model.services.find((s) => s.name === route.service);
+    const service = route.service !== undefined ? serviceNamed(model, route.service) : undefined;
     if (!service || (route.methods.length > 0 && !route.methods.includes('GET'))) continue;
     const prefix = upstreamPrefix(route).replace(/\/$/, '');
     for (const op of service.operations) {
