@@ -1,4 +1,8 @@
-/** Every rule id with its severity and a one-line summary: for SARIF, `--help` and docs. */
+/**
+ * Every rule id with its severity and a one-line summary: for SARIF, `--help` and docs.
+ * Lint's rules, and `port-moved`, which only `generate` emits (it compares with the last run).
+ * tests/lint/rule-list.test.ts fails when a rule is emitted in src/ but missing here or in docs/spec.md.
+ */
 import type { Severity } from '../diagnostics/diagnostic.js';
 
 export interface RuleInfo {
@@ -28,5 +32,6 @@ export const RULES: readonly RuleInfo[] = [
   { id: 'deploy-name', severity: 'error', summary: 'A service has a name docker-compose.yml gives one of its own containers (`<service>-db`, `rabbitmq`, `consul`…).' },
   { id: 'kubernetes-scaling', severity: 'error', summary: 'A Deployment would have maxReplicas below replicas, or request more CPU or memory than its limit.' },
   { id: 'monolith-ignored', severity: 'warning', summary: 'A setting has no effect in monolith mode (per-service Kubernetes settings, Consul discovery).' },
+  { id: 'port-moved', severity: 'warning', summary: 'The port of a service changed since the last generate (an implicit port moved, or port: was edited or removed); generate only.' },
   { id: 'renamed-from', severity: 'warning', summary: 'A renamedFrom names the member itself or one the service still has, or sits on a saga step that implies no handler.' },
 ];
