@@ -12,7 +12,7 @@ import { checkPatterns } from './patterns.js';
 import { checkPorts } from './ports.js';
 import { checkRenamedFrom } from './renames.js';
 import { checkEventReferences, checkOperationReferences, checkSchemaReferences, checkServiceReferences } from './references.js';
-import { checkRouteConflicts, checkRouteReachability, checkUpstreamUrls } from './routes.js';
+import { checkRouteAuth, checkRouteConflicts, checkRouteReachability, checkUpstreamUrls } from './routes.js';
 import { checkSagas } from './sagas.js';
 
 export const CHECKS: readonly Check[] = [
@@ -27,6 +27,7 @@ export const CHECKS: readonly Check[] = [
   checkRouteConflicts,
   checkRouteReachability,
   checkUpstreamUrls,
+  checkRouteAuth,
   checkSagas,
   checkUnusedEvents,
   checkCallCycles,

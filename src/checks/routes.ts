@@ -1,7 +1,8 @@
 /**
  * Gateway routes: `route-conflict` (two routes claiming one path for a shared method),
- * `route-unreachable` (no operation of the service can be reached through the route) and
- * `upstream-url` (a route to a system outside the spec names no usable http(s) URL).
+ * `route-unreachable` (no operation of the service can be reached through the route),
+ * `upstream-url` (a route to a system outside the spec names no usable http(s) URL) and
+ * `route-auth` (a route asks for `auth: jwt` but the gateway has no `auth.jwt` to check tokens with).
  * Routing follows Kong: the longest `path` prefix matches; `stripPath` removes it, then
  * `upstreamPath` is put in front.
  */
@@ -93,4 +94,18 @@ export function checkUpstreamUrls(model: SystemModel): Finding[] {
     if (problem) out.push(error('upstream-url', [...r.at, 'upstream'], `route ${r.path} forwards to ${JSON.stringify(r.upstream)}, but ${problem}`));
   }
   return out;
+}
+
+/**
+ * `auth: jwt` needs `gateway.auth.jwt`: without it the Node gateway refuses to start and Kong
+ * refuses every token on the route. (It is the default only when the gateway has `auth.jwt`, so
+ * the route says `auth: jwt` itself.)
+ */
+export function checkRouteAuth(model: SystemModel): Finding[] {
+  if (model.gateway.jwt !== undefined) return [];
+  return model.gateway.routes
+    .filter((r) => r.auth === 'jwt')
+    .map((r) =>
+      error('route-auth', [...r.at, 'auth'], `route ${r.path} asks for auth: jwt, but gateway.auth.jwt is not configured, so the gateway cannot check tokens: add gateway.auth.jwt (secretEnv or jwksUrl), or set auth: none`),
+    );
 }

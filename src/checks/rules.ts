@@ -28,6 +28,7 @@ export const RULES: readonly RuleInfo[] = [
   { id: 'unused-event', severity: 'warning', summary: 'An event nobody publishes, or nobody subscribes to.' },
   { id: 'call-cycle', severity: 'warning', summary: 'Synchronous calls form a cycle.' },
   { id: 'upstream-url', severity: 'error', summary: 'A route to a system outside the spec (upstream) names no usable http(s) URL.' },
+  { id: 'route-auth', severity: 'error', summary: 'A route asks for auth: jwt, but the gateway has no auth.jwt to check tokens with.' },
   { id: 'route-unreachable', severity: 'warning', summary: "No operation of the route's service can be reached through the route." },
   { id: 'deploy-name', severity: 'error', summary: 'A service has a name docker-compose.yml gives one of its own containers (`<service>-db`, `rabbitmq`, `consul`…).' },
   { id: 'kubernetes-scaling', severity: 'error', summary: 'A Deployment would have maxReplicas below replicas, or request more CPU or memory than its limit.' },

@@ -231,6 +231,8 @@ describe('auth jwt with no gateway.auth.jwt', () => {
   it('keeps the jwt plugin with no credential, so Kong refuses every token there, and says so', () => {
     const spec = readFileSync(join(ROOT, STRANGLER), 'utf8').replace('      upstreamPath: /users\n', '      upstreamPath: /users\n      auth: jwt\n');
     const result = lintText('microgen.yaml', spec);
+    // Lint refuses it (so generate never writes it); the model is still there to render.
+    expect(result.diagnostics.map((d) => d.rule)).toEqual(['route-auth']);
     expect(result.model?.gateway.routes[0].auth).toBe('jwt');
     const text = kongYaml(result.model!, 'microgen.yaml');
     const kong = readKong(text);

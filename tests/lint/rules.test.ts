@@ -30,6 +30,13 @@ const CASES: Record<string, RuleCase> = {
       { line: 19, column: 17, message: 'but it has a query or a fragment' },
     ],
   },
+  'route-auth': {
+    severity: 'error',
+    bad: [
+      { line: 14, column: 13, message: 'route /api/users asks for auth: jwt, but gateway.auth.jwt is not configured, so the gateway cannot check tokens' },
+      { line: 15, column: 68, message: 'route /api asks for auth: jwt' },
+    ],
+  },
   'unknown-service': {
     severity: 'error',
     bad: [
