@@ -57,8 +57,9 @@ export function loadModel(io: Io, arg: string | undefined): SystemModel {
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0 || !result.model) {
     io.err(formatText(errors, io.errPaint));
-    io.err(`${io.errPaint.red('error')}: ${spec.display} has lint errors; fix them first (microgen lint ${spec.display})\n`);
-    throw new ExitError(1);
+    const reason = `${spec.display} has lint errors; fix them first (microgen lint ${spec.display})`;
+    io.err(`${io.errPaint.red('error')}: ${reason}\n`);
+    throw new ExitError(1, reason, errors);
   }
   return result.model;
 }

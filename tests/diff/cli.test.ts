@@ -101,6 +101,18 @@ describe('usage', () => {
     expect(run.stdout).toBe('');
   });
 
+  it('--format json: a usage error or a spec with lint errors is JSON on stdout too, still exit 2', async () => {
+    const empty = { breaking: false, counts: { wire: 0, source: 0, info: 0 }, changes: [] };
+    const args = await runCli(['diff', 'examples/shop/microgen.yaml', '--format', 'json']);
+    expect(args.code).toBe(2);
+    expect(JSON.parse(args.stdout)).toEqual({ old: null, new: null, ...empty, error: 'give two specs (OLD_SPEC NEW_SPEC), or --base GIT_REF [SPEC]; got 1' });
+    const broken = await diffTexts(MINIMAL, edit(MINIMAL, [['      service: greeter\n', '      service: greetr\n']]), ['--format', 'json']);
+    expect(broken.code).toBe(2);
+    const report = JSON.parse(broken.stdout);
+    expect(report).toMatchObject({ old: 'old.yaml', new: 'new.yaml', ...empty, error: expect.stringContaining('cannot compare: the new spec new.yaml has lint errors') });
+    expect(report.diagnostics.map((d: { rule: string }) => d.rule)).toEqual(['unknown-service']);
+  });
+
   it('refuses an old spec that is not a spec at all (exit 2)', async () => {
     const run = await diffTexts('name: [unclosed\n', MINIMAL);
     expect(run.code).toBe(2);

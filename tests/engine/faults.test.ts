@@ -105,6 +105,10 @@ describe('the lock', () => {
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(new RegExp(`^error: another microgen generate \\(pid ${other.pid}\\) is writing ${dir}; nothing was (written|checked)\\n$`));
     }
+    const [generated, checked] = [await generate('--json'), await check('--json')];
+    expect([generated.code, checked.code]).toEqual([1, 1]);
+    expect(JSON.parse(generated.stdout)).toEqual({ actions: [], renamed: [], hints: [], error: `another microgen generate (pid ${other.pid}) is writing ${dir}; nothing was written` });
+    expect(JSON.parse(checked.stdout)).toEqual({ inSync: false, stale: [], error: `another microgen generate (pid ${other.pid}) is writing ${dir}; nothing was checked` });
     expect(snapshot(dir)).toEqual(before);
   });
 
@@ -140,6 +144,9 @@ describe('a user file that does not parse', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(new RegExp(`^${HANDLERS}:11:3 error syntax: \\S.*\\n`));
     expect(run.stderr).toContain('nothing was written');
+    const json = await generate('--json');
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout).error).toMatch(new RegExp(`^${HANDLERS}:11:3 error syntax: .*; nothing was written: fix the syntax error in your file first`, 's'));
     expect(snapshot(dir)).toEqual(before);
     expect((await check()).stderr).toMatch(new RegExp(`^${HANDLERS}:\\d+:\\d+ error syntax:`));
   });

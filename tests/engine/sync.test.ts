@@ -66,6 +66,36 @@ describe('generate', () => {
     expect((await check()).code).toBe(0);
   });
 
+  it('--json: a generate refused for conflicts prints its plan and why as JSON (exit 1, nothing written)', async () => {
+    await generate();
+    writeFileSync(file(TYPES), 'tampered\n');
+    writeFileSync(spec, MINIMAL.replace('POST /greetings', 'PUT /greetings'));
+    const before = readTree(dir);
+    const run = await generate('--json');
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(report).toMatchObject({ conflicts: 1, renamed: [], hints: [], error: 'nothing was written: microgen refuses to overwrite it' });
+    expect(report.actions).toContainEqual({ kind: 'conflict', path: TYPES });
+    expect(run.stderr).toContain(`conflict ${TYPES}: generated file edited by hand`);
+    expect(readTree(dir)).toEqual(before);
+  });
+
+  it('--json: a spec with lint errors gives them as JSON (exit 1, as without --json)', async () => {
+    writeFileSync(spec, MINIMAL.replace('service: greeter', 'service: greetr'));
+    const run = await generate('--json');
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(report).toMatchObject({ actions: [], renamed: [], hints: [], error: expect.stringMatching(/microgen\.yaml has lint errors: fix them first$/) });
+    expect(report.diagnostics.map((d: { rule: string }) => d.rule)).toEqual(['unknown-service']);
+    expect(run.stderr).toContain('error unknown-service');
+  });
+
+  it('--json: a usage error is JSON too, with exit 2', async () => {
+    const run = await runCli(['generate', join(dir, 'nope.yaml'), '--json']);
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stdout)).toEqual({ actions: [], renamed: [], hints: [], error: expect.stringMatching(/^cannot read .*nope\.yaml: no such file$/) });
+  });
+
   it('adopts a generated file that already has the new content (no conflict)', async () => {
     await generate();
     const manifestPath = file('.microgen/manifest.json');
@@ -223,6 +253,25 @@ describe('check', () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/^error: no generated system next to .*microgen\.yaml \(no \.microgen\/manifest\.json in .*\): pass --out <dir> where it lives, or run `microgen generate .*` to create it there\n$/);
+  });
+
+  it('--json outside a generated system: the same exit 2 and sentence, as { inSync, stale, error } on stdout', async () => {
+    const plain = await check();
+    const run = await check('--json');
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stdout)).toEqual({ inSync: false, stale: [], error: plain.stderr.replace(/^error: /, '').trimEnd() });
+    expect(run.stderr).toBe(plain.stderr);
+  });
+
+  it('--json with a missing spec or a spec with lint errors: JSON, with the exit code of each', async () => {
+    const missing = await runCli(['check', join(dir, 'nope.yaml'), '--json']);
+    expect(missing.code).toBe(2);
+    expect(JSON.parse(missing.stdout)).toEqual({ inSync: false, stale: [], error: expect.stringMatching(/^cannot read .*nope\.yaml: no such file$/) });
+    await generate();
+    writeFileSync(spec, `${MINIMAL}\nnot-a-key: true\n`);
+    const broken = await check('--json');
+    expect(broken.code).toBe(1);
+    expect(JSON.parse(broken.stdout)).toMatchObject({ inSync: false, stale: [], diagnostics: [expect.objectContaining({ rule: 'schema' })] });
   });
 
   it('exit 1 before generation with --out, listing what is missing', async () => {

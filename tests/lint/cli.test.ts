@@ -63,6 +63,13 @@ describe('microgen lint exit codes', () => {
     expect(run).toEqual({ code: 2, stdout: '', stderr: 'error: cannot read does/not/exist.yaml: no such file\n' });
   });
 
+  it('2 for a missing file with --format json: the same sentence on stderr, and JSON on stdout', async () => {
+    const run = await runCli(['lint', 'does/not/exist.yaml', '--format', 'json'], ROOT);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('error: cannot read does/not/exist.yaml: no such file\n');
+    expect(JSON.parse(run.stdout)).toEqual({ diagnostics: [], errors: 0, warnings: 0, error: 'cannot read does/not/exist.yaml: no such file' });
+  });
+
   it('2 when no spec is given and there is no ./microgen.yaml', async () => {
     const run = await runCli(['lint'], tmp);
     expect(run.code).toBe(2);

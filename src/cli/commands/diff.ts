@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { formatText } from '../../diagnostics/format/text.js';
+import { countChanges } from '../../diff/change.js';
 import { diffModels } from '../../diff/compare.js';
 import { DIFF_FORMATS, formatDiff, isFailing, type DiffFormat } from '../../diff/format.js';
 import { GitError, readSpecAtRevision } from '../../diff/git.js';
@@ -11,7 +12,7 @@ import { locateChanges } from '../../diff/locate.js';
 import { lintBytes, type LintResult } from '../../lint.js';
 import type { SystemModel } from '../../model/types.js';
 import type { SpecSource } from '../../spec/source.js';
-import { UsageError } from '../errors.js';
+import { failingAsJson, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { readSpecBytes, resolveSpec } from '../spec-file.js';
 
@@ -44,10 +45,17 @@ function loadSide(io: Io, role: 'old' | 'new', display: string, bytes: Uint8Arra
     return { model: result.model, source: result.source };
   }
   io.err(formatText(errors, io.errPaint));
-  throw new UsageError(`cannot compare: the ${role} spec ${display} has lint errors (listed above); fix them first`);
+  throw new UsageError(`cannot compare: the ${role} spec ${display} has lint errors (listed above); fix them first`, errors);
 }
 
-export async function runDiff(io: Io, args: string[], opts: DiffOptions): Promise<number> {
+export function runDiff(io: Io, args: string[], opts: DiffOptions): Promise<number> {
+  // The files compared, as far as they were read when the command stopped (null: not yet).
+  const files: { old: string | null; new: string | null } = { old: null, new: null };
+  const empty = () => ({ ...files, breaking: false, counts: countChanges([]), changes: [] });
+  return failingAsJson(io, opts.format === 'json', empty, () => compare(io, args, opts, files));
+}
+
+async function compare(io: Io, args: string[], opts: DiffOptions, files: { old: string | null; new: string | null }): Promise<number> {
   let oldSide: { bytes: Uint8Array; display: string };
   let newSide: { bytes: Uint8Array; display: string };
   if (opts.base !== undefined) {
@@ -65,6 +73,8 @@ export async function runDiff(io: Io, args: string[], opts: DiffOptions): Promis
     oldSide = readLocal(io, args[0]);
     newSide = readLocal(io, args[1]);
   }
+  files.old = oldSide.display;
+  files.new = newSide.display;
   const older = loadSide(io, 'old', oldSide.display, oldSide.bytes);
   const newer = loadSide(io, 'new', newSide.display, newSide.bytes);
   const changes = locateChanges(diffModels(older.model, newer.model), older.source, newer.source);

@@ -13,7 +13,7 @@ import { hintText, type Rename } from '../../plan/renames.js';
 import { actionDiff, ApplyRefused, applyPlan, changesDisk, conflictsOf, planRun, recover, strayTemps, upToDate, type EngineInput, type EngineResult, type Plan } from '../../engine.js';
 import { formatText } from '../../diagnostics/format/text.js';
 import { PlanError } from '../../plan/tree.js';
-import { ExitError, UsageError } from '../errors.js';
+import { ExitError, failingAsJson, UsageError } from '../errors.js';
 import { shellWord, type Io } from '../io.js';
 import { DEFAULT_SPEC, readSpecBytes, resolveSpec } from '../spec-file.js';
 import { VERSION } from '../version.js';
@@ -56,8 +56,9 @@ function lockOut(io: Io, outDir: string, command: 'generate' | 'check'): Lock | 
     return acquireLock(outDir, command);
   } catch (err) {
     if (err instanceof LockHeld) {
-      io.err(`${io.errPaint.red('error')}: ${err.message}; nothing was ${command === 'generate' ? 'written' : 'checked'}\n`);
-      throw new ExitError(1);
+      const reason = `${err.message}; nothing was ${command === 'generate' ? 'written' : 'checked'}`;
+      io.err(`${io.errPaint.red('error')}: ${reason}\n`);
+      throw new ExitError(1, reason);
     }
     const code = (err as NodeJS.ErrnoException).code ?? '';
     if (command === 'check' && READ_ONLY.has(code)) return undefined;
@@ -100,16 +101,16 @@ async function plan(io: Io, t: Target): Promise<Plan> {
   } catch (err) {
     if (err instanceof ManifestError || err instanceof PlanError || err instanceof ApplyRefused) throw new UsageError(err.message);
     if (err instanceof UserFileSyntaxError) {
-      io.err(`${err.message}\n`);
-      io.err('nothing was written: fix the syntax error in your file first (stubs are added only to a file that parses)\n');
-      throw new ExitError(1);
+      const advice = 'nothing was written: fix the syntax error in your file first (stubs are added only to a file that parses)';
+      io.err(`${err.message}\n${advice}\n`);
+      throw new ExitError(1, `${err.message}; ${advice}`);
     }
     throw err;
   }
   if (!result.ok) {
     io.err(formatText(result.diagnostics, io.errPaint));
     io.err('nothing was generated: fix the errors above first\n');
-    throw new ExitError(1);
+    throw new ExitError(1, `${t.input.specDisplay} has lint errors: fix them first`, result.diagnostics);
   }
   if (result.diagnostics.length) io.err(formatText(result.diagnostics, io.errPaint));
   return result;
@@ -211,14 +212,18 @@ function conflictAdvice(actions: readonly Action[], command: string): string {
   return lines.map((l) => `  ${l}\n`).join('');
 }
 
+/** The sentence that ends a generate refused by conflicts. */
+const refusal = (conflicts: number): string => `nothing was written: microgen refuses to overwrite ${conflicts === 1 ? 'it' : `these ${conflicts} files`}`;
+
 function printConflicts(io: Io, actions: readonly Action[], command: string): void {
   const conflicts = conflictsOf(actions);
   for (const c of conflicts) io.err(`${io.errPaint.red('conflict')} ${describe(c)}\n`);
-  io.err(`nothing was written: microgen refuses to overwrite ${conflicts.length === 1 ? 'it' : `these ${conflicts.length} files`}.\n${conflictAdvice(actions, command)}`);
+  io.err(`${refusal(conflicts.length)}.\n${conflictAdvice(actions, command)}`);
 }
 
 export function runGenerate(io: Io, specArg: string | undefined, opts: CommonOptions & { dryRun?: boolean; force?: boolean }): Promise<number> {
-  return withTarget(io, specArg, opts, 'generate', (t) => generateTarget(io, t, opts, specArg));
+  const empty = () => ({ actions: [], renamed: [], hints: [] });
+  return failingAsJson(io, opts.json, empty, () => withTarget(io, specArg, opts, 'generate', (t) => generateTarget(io, t, opts, specArg)));
 }
 
 async function generateTarget(io: Io, t: Target, opts: CommonOptions & { dryRun?: boolean; force?: boolean }, specArg: string | undefined): Promise<number> {
@@ -231,8 +236,9 @@ async function generateTarget(io: Io, t: Target, opts: CommonOptions & { dryRun?
   const result = await plan(io, t);
   const { actions } = result;
   const noisy = actions.filter((a) => changesDisk(a) || a.kind === 'conflict' || a.kind === 'orphan' || a.kind === 'orphan-stubs');
+  const planJson = (extra: object = {}) => ({ actions: noisy.map((a) => ({ kind: a.kind, path: a.path })), conflicts: conflictsOf(actions).length, ...renamesJson(result), ...extra });
   if (opts.dryRun) {
-    if (opts.json) io.out(`${JSON.stringify({ actions: noisy.map((a) => ({ kind: a.kind, path: a.path })), conflicts: conflictsOf(actions).length, ...renamesJson(result) }, null, 2)}\n`);
+    if (opts.json) io.out(`${JSON.stringify(planJson(), null, 2)}\n`);
     else {
       const listing = noisy.map((a) => `${VERB[a.kind].padEnd(8)} ${describe(a)}\n`);
       const diffs = noisy.filter((a) => changesDisk(a) || a.kind === 'conflict').map(actionDiff);
@@ -242,6 +248,8 @@ async function generateTarget(io: Io, t: Target, opts: CommonOptions & { dryRun?
   }
   if (conflictsOf(actions).length) {
     printConflicts(io, actions, generateCommand(specArg, opts));
+    // The plan, as --dry-run --json shows it, and why nothing was written.
+    if (opts.json) io.out(`${JSON.stringify(planJson({ error: refusal(conflictsOf(actions).length) }), null, 2)}\n`);
     return 1;
   }
   const strays = strayTemps(t.input.outDir, result.manifestPaths);
@@ -265,7 +273,8 @@ async function generateTarget(io: Io, t: Target, opts: CommonOptions & { dryRun?
 }
 
 export function runCheck(io: Io, specArg: string | undefined, opts: CommonOptions): Promise<number> {
-  return withTarget(io, specArg, opts, 'check', (t) => checkTarget(io, t, opts, specArg));
+  const empty = () => ({ inSync: false, stale: [] });
+  return failingAsJson(io, opts.json, empty, () => withTarget(io, specArg, opts, 'check', (t) => checkTarget(io, t, opts, specArg)));
 }
 
 async function checkTarget(io: Io, t: Target, opts: CommonOptions, specArg: string | undefined): Promise<number> {
@@ -333,7 +342,7 @@ export function registerCheck(program: Command, io: Io, setExit: (code: number) 
     .description('CI drift check: exit 1 when `generate` would change anything')
     .argument('[spec]', 'spec file or folder', 'microgen.yaml')
     .option('-o, --out <dir>', "output folder (default: the spec's folder)")
-    .option('--json', 'print { inSync, stale[] } as JSON')
+    .option('--json', 'print { inSync, stale[] } as JSON (with error when it stops early)')
     .addHelpText(
       'after',
       `

@@ -6,7 +6,7 @@ import { formatJson } from '../../diagnostics/format/json.js';
 import { formatSarif } from '../../diagnostics/format/sarif.js';
 import { formatText } from '../../diagnostics/format/text.js';
 import { lintBytes } from '../../lint.js';
-import { UsageError } from '../errors.js';
+import { failingAsJson, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { readSpecBytes, resolveSpec } from '../spec-file.js';
 import { VERSION } from '../version.js';
@@ -32,7 +32,11 @@ export function parseFormat(value: string): Format {
   return value as Format;
 }
 
-export function runLint(io: Io, specArg: string | undefined, opts: { format: Format; strict?: boolean }): number {
+export function runLint(io: Io, specArg: string | undefined, opts: { format: Format; strict?: boolean }): Promise<number> {
+  return failingAsJson(io, opts.format === 'json', () => ({ diagnostics: [], errors: 0, warnings: 0 }), () => lintSpec(io, specArg, opts));
+}
+
+function lintSpec(io: Io, specArg: string | undefined, opts: { format: Format; strict?: boolean }): number {
   const spec = resolveSpec(io.cwd, specArg);
   const bytes = readSpecBytes(spec);
   const result = lintBytes(spec.display, bytes);
@@ -59,5 +63,5 @@ Examples:
 
 Exit codes: 0 clean or warnings only, 1 errors (or warnings with --strict), 2 usage or unreadable file.`,
     )
-    .action((spec: string, opts: { format: Format; strict?: boolean }) => setExit(runLint(io, spec, opts)));
+    .action(async (spec: string, opts: { format: Format; strict?: boolean }) => setExit(await runLint(io, spec, opts)));
 }
