@@ -1,15 +1,17 @@
 /**
  * The CLI as a new user gets it: README.md's first command makes a folder with the spec and the
  * system, README.md's way of putting `microgen` on PATH (`npm link`, into a throwaway npm prefix)
- * makes the generated system's `npm run check` work (tests/e2e/package.test.ts installs the packed
- * tarball). No install of the generated system is needed: `check` reads files only.
+ * makes the generated system's `npm run check` work, and README.md's tarball line installs a working
+ * `microgen` whatever the version is (tests/e2e/package.test.ts installs the packed tarball as a
+ * dependency). No install of the generated system is needed: `check` reads files only.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, workDir } from '../helpers/system.js';
+import { VERSION } from '../../src/cli/version.js';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const BUILD = 'npm ci && npm run build && ';
@@ -57,4 +59,28 @@ describe('the CLI works from a generated system, installed as README.md says', (
     expect(missing.status).toBe(127);
     expect(missing.stderr.trim().split('\n')).toEqual(['microgen is not on PATH: run `npm ci && npm run build && npm link` in a microgen checkout (see its README)']);
   });
+
+  it("README's tarball line names no version, and installs a `microgen` that works from any folder", () => {
+    const lines = readmeCommands().filter((l) => l.includes('npm pack'));
+    expect(lines).toHaveLength(1);
+    const command = lines[0].replace(/\s+#.*$/, '');
+    expect(command).not.toMatch(/\d+\.\d+\.\d+/);
+    // `npm ci` is done (the tests run on this checkout): run the rest in a copy of what npm packs, so the
+    // tarball lands in the copy, with scripts off (prepack would build again) and an npm prefix of its own.
+    expect(command.startsWith('npm ci && ')).toBe(true);
+    const checkout = workDir('checkout');
+    const packed: string[] = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).files;
+    for (const f of ['package.json', 'README.md', ...packed]) if (existsSync(join(ROOT, f))) cpSync(join(ROOT, f), join(checkout, f), { recursive: true });
+    const prefix = mkdtempSync(join(tmpdir(), 'microgen-prefix-'));
+    const env = { ...process.env, PATH: BASE_PATH, npm_config_prefix: prefix, npm_config_ignore_scripts: 'true', npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' };
+    execFileSync('sh', ['-c', command.slice('npm ci && '.length)], { cwd: checkout, env, stdio: 'pipe', timeout: 5 * 60_000 });
+    expect(readdirSync(checkout)).toContain(`microgen-${VERSION}.tgz`);
+
+    const elsewhere = workDir('elsewhere');
+    const run = (...args: string[]) => spawnSync(join(prefix, 'bin', 'microgen'), args, { cwd: elsewhere, encoding: 'utf8', env: { ...process.env, PATH: BASE_PATH, NO_COLOR: '1' } });
+    expect(run('--version').stdout.trim()).toBe(VERSION);
+    const lint = run('lint', join(checkout, 'examples/minimal/microgen.yaml'));
+    expect(lint.stdout).toMatch(/no problems/);
+    expect(lint.status).toBe(0);
+  }, 6 * 60_000);
 });
