@@ -98,7 +98,7 @@ describe('microgen lint exit codes', () => {
     const run = await runCli(['lint', CLEAN, '--format', 'xml'], ROOT);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toContain('--format must be one of text, json, github, sarif, not "xml"');
+    expect(run.stderr).toContain('--format must be one of text, json, github, sarif, codeclimate, not "xml"');
   });
 
   it('2 for an unknown option', async () => {

@@ -1,5 +1,5 @@
 /**
- * Golden tests of the four output formats of `microgen lint` on one bad spec
+ * Golden tests of the five output formats of `microgen lint` on one bad spec
  * (tests/fixtures/bad-spec/microgen.yaml: semantic errors and warnings).
  *
  * The goldens live in tests/golden/lint/. After an intended change of the output, rewrite
@@ -19,6 +19,7 @@ import { describe, expect, it } from 'vitest';
 import { RULES } from '../../src/checks/rules.js';
 import { compareDiagnostics, type Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { VERSION } from '../../src/cli/version.js';
+import { formatCodeClimate } from '../../src/diagnostics/format/codeclimate.js';
 import { formatSarif } from '../../src/diagnostics/format/sarif.js';
 import { lintText } from '../../src/lint.js';
 import { runCli } from '../helpers/io.js';
@@ -27,7 +28,7 @@ import { ROOT } from './helpers.js';
 const SPEC = 'tests/fixtures/bad-spec/microgen.yaml';
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
-const GOLDEN: Record<string, string> = { text: 'text.txt', json: 'json.json', github: 'github.txt', sarif: 'sarif.json' };
+const GOLDEN: Record<string, string> = { text: 'text.txt', json: 'json.json', github: 'github.txt', sarif: 'sarif.json', codeclimate: 'codeclimate.json' };
 
 async function lintAs(format: string): Promise<string> {
   const run = await runCli(['lint', SPEC, '--format', format], ROOT);
@@ -74,6 +75,27 @@ describe('lint output formats (golden)', () => {
     expect(sarif.runs[0].results.map((r) => [r.ruleId, r.level, r.locations[0].physicalLocation.region.startLine, r.locations[0].physicalLocation.region.startColumn])).toEqual(
       list.map((d) => [d.rule, d.severity, d.line, d.column]),
     );
+  });
+
+  it('codeclimate (GitLab Code Quality) carries the same diagnostics, each with its own fingerprint', async () => {
+    const list = (JSON.parse(await lintAs('json')) as { diagnostics: Diagnostic[] }).diagnostics;
+    type Issue = { check_name: string; description: string; severity: string; fingerprint: string; location: { path: string; lines: { begin: number; end: number } } };
+    const issues = JSON.parse(await lintAs('codeclimate')) as Issue[];
+    expect(issues.map((i) => [i.check_name, i.severity, i.location.path, i.location.lines.begin, i.description])).toEqual(
+      list.map((d) => [d.rule, d.severity === 'error' ? 'major' : 'minor', d.file, d.line, `${d.rule}: ${d.message}`]),
+    );
+    for (const i of issues) expect(i.fingerprint).toMatch(/^[0-9a-f]{32}$/);
+    expect(new Set(issues.map((i) => i.fingerprint)).size).toBe(issues.length);
+    const clean = await runCli(['lint', 'examples/shop/microgen.yaml', '--format', 'codeclimate'], ROOT);
+    expect([clean.code, clean.stdout]).toEqual([0, '[]\n']);
+  });
+
+  it('codeclimate fingerprints do not depend on the line, and tell identical issues apart', () => {
+    const d: Diagnostic = { file: 'a.yaml', line: 3, column: 1, endLine: 3, endColumn: 4, severity: 'warning', rule: 'unused-event', message: 'm' };
+    const [first, again, moved] = [formatCodeClimate([d, d]), formatCodeClimate([d]), formatCodeClimate([{ ...d, line: 9, endLine: 9 }])].map((t) => (JSON.parse(t) as { fingerprint: string }[]).map((i) => i.fingerprint));
+    expect(first[0]).not.toBe(first[1]);
+    expect(again[0]).toBe(first[0]);
+    expect(moved[0]).toBe(first[0]);
   });
 
   it('text ends with the counts', async () => {

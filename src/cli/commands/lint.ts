@@ -1,6 +1,7 @@
-/** `microgen lint [SPEC] [--format text|json|github|sarif] [--strict]`. */
+/** `microgen lint [SPEC] [--format text|json|github|sarif|codeclimate] [--strict]`. */
 import type { Command } from 'commander';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { formatCodeClimate } from '../../diagnostics/format/codeclimate.js';
 import { formatGithub } from '../../diagnostics/format/github.js';
 import { formatJson } from '../../diagnostics/format/json.js';
 import { formatSarif } from '../../diagnostics/format/sarif.js';
@@ -11,7 +12,7 @@ import type { Io } from '../io.js';
 import { readSpecBytes, resolveSpec } from '../spec-file.js';
 import { VERSION } from '../version.js';
 
-export const FORMATS = ['text', 'json', 'github', 'sarif'] as const;
+export const FORMATS = ['text', 'json', 'github', 'sarif', 'codeclimate'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export function renderDiagnostics(diagnostics: readonly Diagnostic[], format: Format, io: Io): string {
@@ -22,6 +23,8 @@ export function renderDiagnostics(diagnostics: readonly Diagnostic[], format: Fo
       return formatGithub(diagnostics);
     case 'sarif':
       return formatSarif(diagnostics, VERSION);
+    case 'codeclimate':
+      return formatCodeClimate(diagnostics);
     default:
       return formatText(diagnostics, io.paint);
   }
@@ -60,6 +63,7 @@ Examples:
   $ microgen lint
   $ microgen lint examples/shop/microgen.yaml --format github
   $ microgen lint --format sarif > microgen.sarif
+  $ microgen lint --format codeclimate > gl-code-quality-report.json   # GitLab Code Quality
 
 Exit codes: 0 clean or warnings only, 1 errors (or warnings with --strict), 2 usage or unreadable file.`,
     )
