@@ -95,7 +95,10 @@ describe('redis', () => {
     const { resource, log } = open(redis(REDIS_URL), { DATABASE_URL: `redis://127.0.0.1:${port}/0` });
     await resource.open();
     expect(log.text()).toContain('unreachable at start');
-    await expect(resource.health()).rejects.toThrow();
+    // At once, not after the client's next reconnection attempt.
+    const started = performance.now();
+    await expect(resource.health()).rejects.toThrow('not connected');
+    expect(performance.now() - started).toBeLessThan(100);
     await resource.close();
   });
 });
