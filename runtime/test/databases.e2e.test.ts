@@ -133,4 +133,28 @@ describe('embedded postgres (pglite:)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+  it('opens several databases at once in one process, each usable on its own, with small shared buffers', async () => {
+    const dirs = [mkdtempSync(join(tmpdir(), 'pglite-a-')), mkdtempSync(join(tmpdir(), 'pglite-b-'))];
+    const opened = dirs.map((dir) => open(postgres(PG_URL), { DATABASE_URL: `pglite:${dir}` }).resource);
+    try {
+      // As a one-process system opens its services' databases: all at once.
+      await Promise.all(opened.map((r) => r.open()));
+      await Promise.all(opened.map((r, i) => r.client.query(`CREATE TABLE only_in_${i} (n int)`)));
+      for (const [i, r] of opened.entries()) {
+        await r.client.transaction(async (tx) => {
+          await tx.query(`INSERT INTO only_in_${i} (n) VALUES ($1)`, [i + 1]);
+        });
+        const { rows } = await r.client.query<{ n: number }>(`SELECT n FROM only_in_${i}`);
+        expect(rows).toEqual([{ n: i + 1 }]);
+        // Each is its own database: the other's table is not there.
+        await expect(r.client.query(`SELECT n FROM only_in_${1 - i}`)).rejects.toThrow('does not exist');
+        const { rows: buffers } = await r.client.query<{ shared_buffers: string }>('SHOW shared_buffers');
+        expect(buffers).toEqual([{ shared_buffers: '16MB' }]);
+        await r.health();
+      }
+    } finally {
+      await Promise.all(opened.map((r) => r.close()));
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
