@@ -22,7 +22,7 @@ export function redis(defaultUrl: string): ResourceFactory<Redis> {
     });
     const health = async (): Promise<void> => {
       // While it reconnects, a command waits for the next attempt: the lost connection is the answer.
-      if (down) throw new Error(`not connected (${client.status})`);
+      if (client.status !== 'ready') throw new Error(`not connected (${client.status})`);
       await client.ping();
     };
     const resource: Resource<Redis> = {
