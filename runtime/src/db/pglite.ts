@@ -43,8 +43,8 @@ const scopes = new AsyncLocalStorage<Scope>();
 /**
  * PGlite's own start parameters, with smaller shared buffers than the 128MB initdb writes in
  * postgresql.conf: each open sets up the whole buffer pool inside the WebAssembly memory, about
- * 0.9 s of CPU at 128MB against 0.1 s at 16MB, and a development database of one service fits in
- * 16MB. That start-up runs on the process's one thread, so the databases of one process
+ * 0.9 s of CPU at 128MB against 0.1 s at 16MB, and 16MB of cache is ample for the development
+ * data of one service. That start-up runs on the process's one thread, so the databases of one process
  * (`microgen dev`) pay it one after another. (Compiling the WebAssembly is not the cost: handing
  * every instance one compiled module, PGlite's `pgliteWasmModule`, measured no faster.)
  */
