@@ -75,7 +75,9 @@ class Child {
 
   start(): void {
     this.stderrTail = [];
-    const child = spawn(process.execPath, [this.unit.main], { cwd: this.outDir, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The IPC channel is how the child notices this process is gone, however it went (the runtime
+    // stops when it closes): no system is left running unseen after a crash or a kill -9.
+    const child = spawn(process.execPath, [this.unit.main], { cwd: this.outDir, env: this.env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     this.process = child;
     const lines = (stream: NodeJS.ReadableStream, isErr: boolean) => {
       let rest = '';

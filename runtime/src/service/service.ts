@@ -256,8 +256,11 @@ export async function closeServer(app: FastifyInstance<Server, IncomingMessage, 
 
 /** Stops on SIGTERM or SIGINT: what is in flight finishes, then the process exits 0 (1 if that takes too long). */
 export function stopOnSignals(stop: () => Promise<void>, logger: Logger, timeoutMs: number = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? SHUTDOWN_TIMEOUT_MS)): void {
-  const onSignal = (signal: NodeJS.Signals): void => {
-    logger.info({ signal }, 'shutting down');
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals | 'disconnect'): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(signal === 'disconnect' ? { reason: 'the process that started it is gone' } : { signal }, 'shutting down');
     setTimeout(() => {
       logger.error('shutdown took too long; exiting');
       process.exit(1);
@@ -265,6 +268,10 @@ export function stopOnSignals(stop: () => Promise<void>, logger: Logger, timeout
     stop().then(
       () => {
         logger.info('stopped');
+        // With its supervisor gone, stdout has no reader: pino's flush at exit would retry the
+        // broken pipe forever (sonic-boom 4 retries any error there), so nothing is left to do
+        // but end now. Everything was closed above.
+        if (signal === 'disconnect') process.kill(process.pid, 'SIGKILL');
         process.exit(0);
       },
       (err: unknown) => {
@@ -275,4 +282,12 @@ export function stopOnSignals(stop: () => Promise<void>, logger: Logger, timeout
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
+  // Started by a supervisor over an IPC channel (`microgen dev`): when the supervisor dies without
+  // stopping it (killed, its terminal closed), the channel closes and this process stops as on
+  // SIGTERM instead of running on unseen. The channel alone does not keep the process alive.
+  if (process.channel) {
+    // Listen first: Node starts reading the channel (and refs it) when the listener is added.
+    process.once('disconnect', () => onSignal('disconnect'));
+    process.channel.unref();
+  }
 }
