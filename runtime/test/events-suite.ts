@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventBus, InvalidEvent, type EventBus } from '../src/events/bus.js';
-import type { EventCatalog, Subscription } from '../src/events/definition.js';
+import type { EventCatalog, Receiver, Subscription } from '../src/events/definition.js';
 import type { EventMessage } from '../src/events/message.js';
 import type { QueueTopology } from '../src/events/topology.js';
 import type { DeadLetter } from '../src/events/transport.js';
@@ -87,13 +87,19 @@ export function eventSuite(harness: Harness): void {
   let exchange = '';
 
   /** Opens one service's bus on this test's exchange. */
-  async function service(name: string, parts: { publishes?: boolean; subscriptions?: Subscription<Recorder>[]; settings?: Record<string, string> }) {
+  async function service(name: string, parts: { publishes?: boolean; subscriptions?: Subscription<Recorder>[]; receivers?: Receiver[]; settings?: Record<string, string> }) {
     const handlers = new Recorder();
     const log = captureLogger(name);
     const settings: Record<string, string> = { EVENT_RETRY_DELAYS: '100ms,200ms', ...harness.settings, ...parts.settings };
     const bus = await eventBus<Published, Recorder>({
       service: name,
-      definition: { exchange, schemas: [], ...(parts.publishes ? { publishes: PUBLISHES } : {}), ...(parts.subscriptions ? { subscriptions: parts.subscriptions } : {}) },
+      definition: {
+        exchange,
+        schemas: [],
+        ...(parts.publishes ? { publishes: PUBLISHES } : {}),
+        ...(parts.subscriptions ? { subscriptions: parts.subscriptions } : {}),
+        ...(parts.receivers ? { receivers: parts.receivers } : {}),
+      },
       logger: log.logger,
       setting: (n) => settings[n],
       handlers: () => handlers,
@@ -102,6 +108,12 @@ export function eventSuite(harness: Harness): void {
     opened.push({ bus: bus as EventBus<unknown>, exchange });
     await until(() => bus.health().then(() => true, () => false), 20_000, `${name} connected`);
     return { bus, handlers, log, publish: bus.publish! };
+  }
+
+  /** Stops one service's bus before the test ends. */
+  async function stop(s: { bus: EventBus<Published> }): Promise<void> {
+    opened.splice(opened.findIndex((o) => o.bus === s.bus), 1);
+    await s.bus.close();
   }
 
   const orders = (handler: 'onOrder' | 'onUser' = 'onOrder', patterns = ['order.*']): Subscription<Recorder> => ({
@@ -225,6 +237,47 @@ export function eventSuite(harness: Harness): void {
       await sleep(400);
       expect(consumer.handlers.received.map((m) => m.id).sort()).toEqual(['other-id', 'same-id']);
       expect(consumer.log.text()).toContain('same-id was already handled; skipped');
+    });
+
+    /** A subscriber of order events named for this test alone (its queue is on a shared broker), as a publisher lists it. */
+    const receiver = (): Receiver => ({ service: `shipping-${exchange.slice(-8)}`, handler: 'onOrder', patterns: ['order.*'] });
+
+    it('an event published before its subscriber ever ran waits in the queue its publisher declared', async () => {
+      await fresh();
+      const shipping = receiver();
+      const producer = await service('orders', { publishes: true, receivers: [shipping] });
+      expect(producer.bus.receivers).toEqual([{ queue: `${shipping.service}.onOrder`, patterns: ['order.*'] }]);
+      await producer.publish('order.created', { orderId: 'early', total: 1 });
+      await producer.publish('order.cancelled', { orderId: 'early' });
+      await producer.publish('user.registered', { userId: 1 });
+      await stop(producer);
+
+      const consumer = track(await service(shipping.service, { subscriptions: [orders()] }));
+      await until(() => consumer.handlers.received.length === 2, 10_000, 'the events published before shipping ran');
+      expect(consumer.handlers.received.map((m) => [m.name, m.payload])).toEqual([
+        ['order.created', { orderId: 'early', total: 1 }],
+        ['order.cancelled', { orderId: 'early' }],
+      ]);
+      expect(producer.log.text()).not.toContain('failed');
+      expect(consumer.log.text()).not.toContain('failed');
+    });
+
+    it('a publisher declaring the queue of a subscriber that runs already agrees with it, and each event arrives once', async () => {
+      await fresh();
+      const shipping = receiver();
+      const consumer = track(await service(shipping.service, { subscriptions: [orders()] }));
+      const producer = await service('orders', { publishes: true, receivers: [shipping] });
+      await producer.publish('order.created', { orderId: 'o-1', total: 1 });
+      await until(() => consumer.handlers.received.length === 1, 10_000, 'the delivery');
+      // And the subscriber restarting declares it once more, beside the publisher's declaration.
+      await stop(consumer);
+      await producer.publish('order.cancelled', { orderId: 'o-1' });
+      const again = track(await service(shipping.service, { subscriptions: [orders()] }));
+      await until(() => again.handlers.received.length === 1, 10_000, 'the delivery after the restart');
+      await sleep(300);
+      expect([...consumer.handlers.received, ...again.handlers.received].map((m) => m.name)).toEqual(['order.created', 'order.cancelled']);
+      expect(producer.log.text()).not.toContain('failed');
+      expect(again.log.text()).not.toContain('failed');
     });
 
     it('several subscriptions of one service each get their own queue', async () => {

@@ -97,6 +97,62 @@ describe('RabbitMQ topology and failures', () => {
     }
   });
 
+  it('declares the queues of its receivers as they declare them; one that exists with other arguments is logged and left alone', async () => {
+    const exchange = `receivers-${process.pid}`;
+    const stale = `legacy-${process.pid}`;
+    const setup = await admin.createChannel();
+    // A receiver's queue declared by another version of its service: a classic queue.
+    await setup.assertQueue(`${stale}.onOrder`, { durable: true });
+    await setup.close();
+    const log = captureLogger();
+    const settings: Record<string, string> = { BROKER_URL };
+    const bus = await eventBus({
+      service: 'orders',
+      definition: {
+        exchange,
+        schemas: [],
+        publishes: PUBLISHES,
+        receivers: [
+          { service: stale, handler: 'onOrder', patterns: ['order.created'] },
+          { service: 'billing', handler: 'onOrder', patterns: ['order.*', 'refund.made'] },
+        ],
+      },
+      logger: log.logger,
+      setting: (n) => settings[n],
+      handlers: () => undefined,
+    });
+    await bus.open();
+    try {
+      await expect.poll(() => bus.health().then(() => 'up', (e: Error) => e.message), { timeout: 10_000 }).toBe('up');
+      await bus.publish!('order.created', { orderId: 'o', total: 1 });
+      const count = async (queue: string): Promise<number> => {
+        const channel = await admin.createChannel();
+        const { messageCount } = await channel.checkQueue(queue);
+        await channel.close();
+        return messageCount;
+      };
+      await expect.poll(() => count('billing.onOrder'), { timeout: 5_000 }).toBe(1);
+      const queues = listQueues(['type', 'arguments']);
+      const [type, args] = queues.get('billing.onOrder')!;
+      expect(type).toBe('quorum');
+      expect(args).toContain(`{"x-delivery-limit",${DELIVERY_LIMIT}}`);
+      expect(args).toContain('{"x-dead-letter-routing-key","billing.onOrder.dead"}');
+      // Its retry and dead-letter queues are billing's to declare.
+      expect(queues.has('billing.onOrder.dead')).toBe(false);
+      expect(queues.get(`${stale}.onOrder`)?.[0]).toBe('classic');
+      expect(log.text()).toContain(`declaring ${stale}.onOrder, which receives events orders publishes, failed`);
+      expect(log.text()).toContain('the queues of 2 receiver(s) of its events declared');
+      const bindings = execFileSync('rabbitmqctl', ['list_bindings', '-q', '--no-table-headers', 'source_name', 'destination_name', 'routing_key'], { encoding: 'utf8' });
+      expect(bindings.split('\n').filter((l) => l.startsWith(`${exchange}\t`)).sort()).toEqual([`${exchange}\tbilling.onOrder\torder.*`, `${exchange}\tbilling.onOrder\trefund.made`]);
+    } finally {
+      await bus.close();
+      const channel = await admin.createChannel();
+      for (const { queue } of bus.receivers) await channel.deleteQueue(queue);
+      await channel.deleteExchange(exchange);
+      await channel.close();
+    }
+  });
+
   it('starts while the broker is away, reports it down, and a publish fails loudly after the publish timeout', async () => {
     const port = await freePort();
     const log = captureLogger();

@@ -3,7 +3,8 @@
  * scripts/start-services.sh starts: typed delivery, pattern subscriptions, no delivery to a
  * service that did not subscribe, retries then the dead-letter queue (and `npm run dlq`), a
  * malformed message, a consumer killed with SIGKILL mid-stream, the topology the AsyncAPI
- * document describes, and the compiler's view of `this.ctx.publish`.
+ * document describes, an event kept for a subscriber that had never run, and the compiler's view
+ * of `this.ctx.publish`.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -175,6 +176,33 @@ describe('events between generated services', () => {
     expect(bindings).toEqual(described);
     const topology = JSON.parse(readFileSync(join(dir, 'events.json'), 'utf8')) as { queues: { queue: string }[] };
     expect(topology.queues.map((q) => q.queue).sort()).toEqual([...QUEUES].sort());
+  }, 60_000);
+
+  it('keep an event published before its subscriber ever ran: the publisher declared its queue, the subscriber gets it on its first start', async () => {
+    await deleteQueues(SHARED_BROKER, ['auditor.onUserJoined']);
+    const orders = await start('orders', { DATABASE_URL: await freshDatabase('orders') });
+    await waitFor(async () => ((await health(orders)).status === 200 ? true : undefined), 15_000, 'healthy');
+    expect((await post(orders, '/orders', { orderId: 'early', total: 0 })).status).toBe(201);
+    const model = await connect(SHARED_BROKER);
+    try {
+      const waiting = async (): Promise<number | undefined> => {
+        const channel = await model.createChannel();
+        const { messageCount } = await channel.checkQueue('auditor.onUserJoined');
+        await channel.close();
+        return messageCount > 0 ? messageCount : undefined;
+      };
+      // Relayed from the outbox into the queue orders declared for the auditor, which never ran.
+      expect(await waitFor(waiting, 15_000, 'user.joined waiting in auditor.onUserJoined')).toBe(1);
+    } finally {
+      await model.close();
+    }
+    const auditor = await start('auditor');
+    const seen = await waitFor(async () => {
+      const s = await getJson<Seen[]>(auditor, '/seen');
+      return s.length >= 1 ? s : undefined;
+    }, 15_000, 'the auditor to receive user.joined');
+    expect(seen.map((m) => [m.name, JSON.parse(m.payload)])).toEqual([['user.joined', { userId: 1 }]]);
+    expect(auditor.output()).not.toContain('PRECONDITION_FAILED');
   }, 60_000);
 });
 

@@ -6,6 +6,8 @@
  * - per subscription the durable quorum queue `<service>.<handler>`, bound with its patterns,
  *   with `x-delivery-limit` (a message that keeps killing its consumer is dead-lettered by the
  *   broker instead of looping) and at-least-once dead-lettering into `<queue>.dead`;
+ * - the same queue and bindings of each subscription of another service that receives what this
+ *   one publishes (its receivers): an event published before its subscriber ever ran waits there;
  * - per retry delay a quorum queue `<queue>.retry.<delay>` whose message TTL is that delay and
  *   whose dead-letter target is the queue again (a TTL only expires at the head of a queue, so
  *   one queue per delay); the delayed-message plugin is not needed;
@@ -22,9 +24,8 @@
 import { connect, type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Options, type RecoveringChannelModel } from 'amqplib';
 import type { Logger } from 'pino';
 import type { WireMessage } from './message.js';
-import { deadQueueName } from './topology.js';
+import { deadQueueName, type QueueBinding, type QueueTopology } from './topology.js';
 import { PublishError, type ConsumerSpec, type DeadLetter, type Delivery, type Outcome, type Transport } from './transport.js';
-import type { QueueTopology } from './topology.js';
 
 export type { DeadLetter } from './transport.js';
 
@@ -88,17 +89,32 @@ interface Outgoing {
   reject(err: Error): void;
 }
 
+const DEAD_LETTERING = { 'x-dead-letter-exchange': '', 'x-dead-letter-strategy': 'at-least-once', 'x-overflow': 'reject-publish' };
+
+/**
+ * The arguments of a subscription's queue, whoever declares it: its own service or a publisher
+ * of what it receives (declaring an existing queue with other arguments fails).
+ */
+export function subscriptionQueueArguments(queue: string): Options.AssertQueue {
+  return { durable: true, arguments: { 'x-queue-type': 'quorum', 'x-delivery-limit': DELIVERY_LIMIT, ...DEAD_LETTERING, 'x-dead-letter-routing-key': deadQueueName(queue) } };
+}
+
 /** The arguments every queue of a subscription is declared with (declaring with others fails). */
 export function queueArguments(topology: QueueTopology): { queue: Options.AssertQueue; retries: Options.AssertQueue[]; dead: Options.AssertQueue } {
-  const deadLettering = { 'x-dead-letter-exchange': '', 'x-dead-letter-strategy': 'at-least-once', 'x-overflow': 'reject-publish' };
   return {
-    queue: { durable: true, arguments: { 'x-queue-type': 'quorum', 'x-delivery-limit': DELIVERY_LIMIT, ...deadLettering, 'x-dead-letter-routing-key': topology.dead } },
+    queue: subscriptionQueueArguments(topology.queue),
     retries: topology.retries.map((r) => ({
       durable: true,
-      arguments: { 'x-queue-type': 'quorum', 'x-message-ttl': r.delayMs, ...deadLettering, 'x-dead-letter-routing-key': topology.queue },
+      arguments: { 'x-queue-type': 'quorum', 'x-message-ttl': r.delayMs, ...DEAD_LETTERING, 'x-dead-letter-routing-key': topology.queue },
     })),
     dead: { durable: true },
   };
+}
+
+/** Declares a subscription's queue and binds it with its patterns (idempotent). */
+export async function declareQueue(channel: Channel, exchange: string, binding: QueueBinding): Promise<void> {
+  await channel.assertQueue(binding.queue, subscriptionQueueArguments(binding.queue));
+  for (const pattern of binding.patterns) await channel.bindQueue(binding.queue, exchange, pattern);
 }
 
 /** Declares a subscription's queues and bindings (idempotent). */
@@ -106,8 +122,7 @@ export async function declareSubscription(channel: Channel, exchange: string, to
   const args = queueArguments(topology);
   await channel.assertQueue(topology.dead, args.dead);
   for (const [i, retry] of topology.retries.entries()) await channel.assertQueue(retry.queue, args.retries[i]);
-  await channel.assertQueue(topology.queue, args.queue);
-  for (const pattern of topology.patterns) await channel.bindQueue(topology.queue, exchange, pattern);
+  await declareQueue(channel, exchange, topology);
 }
 
 /** Headers a broker adds on its way (dead-lettering, delivery counts): not copied onto a retry. */
@@ -146,6 +161,7 @@ export class AmqpTransport implements Transport {
   private outstanding = 0;
   private blocked = false;
   private consumers: readonly ConsumerSpec[] = [];
+  private receivers: readonly QueueBinding[] = [];
   private readonly consuming = new Map<string, { readonly channel: Channel; readonly tag: string }>();
   /** Channels closed under us: an ack there would throw. */
   private readonly closedChannels = new WeakSet<Channel>();
@@ -160,7 +176,7 @@ export class AmqpTransport implements Transport {
 
   constructor(private readonly options: AmqpOptions) {}
 
-  async open(consumers: readonly ConsumerSpec[]): Promise<void> {
+  async open(consumers: readonly ConsumerSpec[], receivers: readonly QueueBinding[] = []): Promise<void> {
     const { url, service, logger } = this.options;
     let parsed: URL;
     try {
@@ -170,6 +186,7 @@ export class AmqpTransport implements Transport {
     }
     if (parsed.protocol !== 'amqp:' && parsed.protocol !== 'amqps:') throw new Error(`BROKER_URL must be amqp:// or amqps:// (got ${parsed.protocol}//)`);
     this.consumers = consumers;
+    this.receivers = receivers;
     let reportedDown = false;
     const connection = await connect(url, {
       clientProperties: { connection_name: service },
@@ -180,7 +197,8 @@ export class AmqpTransport implements Transport {
       reportedDown = false;
       this.lastError = undefined;
       this.connections++;
-      if (this.connections === 1) logger.info({ broker: parsed.host }, `broker connected; ${consumers.length} subscription(s) consuming`);
+      const declared = receivers.length > 0 ? `, the queues of ${receivers.length} receiver(s) of its events declared` : '';
+      if (this.connections === 1) logger.info({ broker: parsed.host }, `broker connected; ${consumers.length} subscription(s) consuming${declared}`);
       else logger.info({ broker: parsed.host }, 'broker reconnected; topology declared again, consumers resumed');
     });
     connection.on('disconnect', (err: Error) => {
@@ -215,6 +233,8 @@ export class AmqpTransport implements Transport {
         throw err;
       }
     }
+    // Before anything is published (the publisher channel is not handed out yet).
+    await this.declareReceivers(model);
     this.model = model;
     this.publisher = publisher;
     this.blocked = false;
@@ -227,6 +247,32 @@ export class AmqpTransport implements Transport {
       this.consuming.set(spec.topology.queue, { channel, tag: consumerTag });
     }
     this.pump();
+  }
+
+  /**
+   * Declares the queue and bindings of each subscription of another service that receives what
+   * this one publishes, on a channel of their own: a queue that exists with other arguments (its
+   * service runs another version) is left as it is, logged, and does not stop this service.
+   * Its retry and dead-letter queues stay its own service's business: the broker dead-letters
+   * from this queue only at the delivery limit (it has no TTL and no length limit), which takes
+   * deliveries, which take that service running, and it declares them before it consumes.
+   */
+  private async declareReceivers(model: ChannelModel): Promise<void> {
+    const { exchange, service, logger } = this.options;
+    let channel: Channel | undefined;
+    for (const receiver of this.receivers) {
+      if (!channel) {
+        channel = await model.createChannel();
+        channel.on('error', () => undefined);
+      }
+      try {
+        await declareQueue(channel, exchange, receiver);
+      } catch (err) {
+        logger.warn(`declaring ${receiver.queue}, which receives events ${service} publishes, failed (${(err as Error).message}); left to its own service`);
+        channel = undefined;
+      }
+    }
+    await channel?.close().catch(() => undefined);
   }
 
   private watch(channel: Channel, what: string): void {

@@ -19,7 +19,7 @@ import { memoryTransport } from './memory.js';
 import type { EventMessage, WireMessage } from './message.js';
 import type { EventStore, Relay } from './outbox.js';
 import { payloadChecks } from './schemas.js';
-import { parseRetryDelays, subscriptionTopology, type QueueTopology } from './topology.js';
+import { parseRetryDelays, receiverQueues, subscriptionTopology, type QueueBinding, type QueueTopology } from './topology.js';
 import type { ConsumerSpec, Transport } from './transport.js';
 
 /** Deliveries in hand per subscription (`EVENT_PREFETCH`). */
@@ -54,6 +54,8 @@ export interface EventBus<P> extends Resource<undefined> {
   readonly transport: Transport['kind'];
   /** The queues of the subscriptions. */
   readonly topology: readonly QueueTopology[];
+  /** The queues of other services' subscriptions that receive what it publishes (declared, not consumed). */
+  readonly receivers: readonly QueueBinding[];
 }
 
 function positive(setting: (name: string) => string | undefined, name: string, fallback: number): number {
@@ -83,6 +85,7 @@ export async function eventBus<P, H>(options: EventBusOptions<P, H>): Promise<Ev
   const prefetch = positive(setting, 'EVENT_PREFETCH', DEFAULT_PREFETCH);
   const subscriptions = definition.subscriptions ?? [];
   const topology = subscriptionTopology(service, subscriptions, retryDelaysMs);
+  const receivers = receiverQueues(definition.receivers ?? []);
   const dedupe = store ?? memoryDeduper();
 
   const consumers: ConsumerSpec[] = subscriptions.map((sub, i) => ({
@@ -129,9 +132,10 @@ export async function eventBus<P, H>(options: EventBusOptions<P, H>): Promise<Ev
     publish,
     transport: transport.kind,
     topology,
+    receivers,
     async open() {
       if (store) await store.prepare().catch((err: unknown) => logger.warn(`the outbox and inbox tables are not ready yet (${(err as Error).message}); retrying`));
-      await transport.open(consumers);
+      await transport.open(consumers, receivers);
       if (store && published) relay = store.relay((message) => transport.publish(message), positive(setting, 'EVENT_RELAY_INTERVAL_MS', DEFAULT_RELAY_INTERVAL_MS));
     },
     health: () => transport.health(),

@@ -30,6 +30,18 @@ export interface Subscription<H> {
   readonly events: { readonly [name: string]: EventSpec };
 }
 
+/**
+ * A subscription of another service that receives events this service publishes. The publisher
+ * declares its queue and bindings too, so an event published before that service ever ran waits
+ * in its queue instead of being dropped by the exchange.
+ */
+export interface Receiver {
+  readonly service: string;
+  readonly handler: string;
+  /** The subscription's binding keys, all of them (the queue is declared as its service declares it). */
+  readonly patterns: readonly string[];
+}
+
 /** The `events` part of a service definition. */
 export interface EventsDefinition<P, H> {
   /** The topic exchange (the spec's `broker.exchange`). */
@@ -38,6 +50,8 @@ export interface EventsDefinition<P, H> {
   readonly schemas: readonly object[];
   readonly publishes?: EventCatalog<P>;
   readonly subscriptions?: readonly Subscription<H>[];
+  /** The subscriptions of other services that receive what this service publishes. */
+  readonly receivers?: readonly Receiver[];
 }
 
 /**

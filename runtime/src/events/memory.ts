@@ -103,11 +103,14 @@ export class MemoryBroker {
 
   constructor(readonly exchange: string) {}
 
-  /** Declares the queue (it outlives its consumer, as a durable queue does) and binds it. */
+  /**
+   * Declares the queue (it exists before its consumer and outlives it, as a durable queue does)
+   * and binds it with `patterns`; bindings add up, as on a broker.
+   */
   queue(name: string, patterns: readonly string[]): MemoryQueue {
     let queue = this.queues.get(name);
     if (!queue) this.queues.set(name, (queue = new MemoryQueue(name, patterns)));
-    else queue.patterns = patterns;
+    else queue.patterns = [...new Set([...queue.patterns, ...patterns])];
     return queue;
   }
 
@@ -162,7 +165,10 @@ export function memoryTransport(exchange: string): Transport {
   let closed = false;
   return {
     kind: 'memory',
-    async open(consumers) {
+    async open(consumers, receivers = []) {
+      // Queues of other services' subscriptions that receive what this one publishes: what is
+      // published before their service opens waits for it.
+      for (const receiver of receivers) broker.queue(receiver.queue, receiver.patterns);
       for (const spec of consumers) {
         const queue = broker.queue(spec.topology.queue, spec.topology.patterns);
         const consumer: Consumer = { spec, scope: new AsyncResource('microgen.memory-consumer'), inHand: 0 };

@@ -3,8 +3,12 @@
  * a subscription is the durable queue `<service>.<handler>` bound to the exchange with its
  * patterns; a failed message waits in `<queue>.retry.<delay>` (one queue per delay, since a
  * message TTL only expires at the head of a queue) and returns to the queue; a message that
- * cannot be handled ends in `<queue>.dead`, with the reason.
+ * cannot be handled ends in `<queue>.dead`, with the reason. A publisher declares the queues
+ * (and bindings) of the subscriptions that receive its events as well: a topic exchange drops
+ * what no queue is bound for, and the subscriber may not have run yet.
  */
+
+import type { Receiver } from './definition.js';
 
 /** The queue of one subscription. */
 export const queueName = (service: string, handler: string): string => `${service}.${handler}`;
@@ -57,12 +61,15 @@ export function parseRetryDelays(text: string | undefined): readonly number[] {
   });
 }
 
-/** What one subscription looks like on the broker. */
-export interface QueueTopology {
+/** A subscription's queue and its binding keys on the exchange. */
+export interface QueueBinding {
   readonly queue: string;
-  readonly handler: string;
-  /** Binding keys on the exchange. */
   readonly patterns: readonly string[];
+}
+
+/** What one subscription looks like on the broker. */
+export interface QueueTopology extends QueueBinding {
+  readonly handler: string;
   /** Retry queues in order of use, with their delays. */
   readonly retries: readonly { readonly queue: string; readonly delayMs: number }[];
   readonly dead: string;
@@ -80,4 +87,12 @@ export function subscriptionTopology(service: string, subscriptions: readonly { 
       dead: deadQueueName(queue),
     };
   });
+}
+
+/**
+ * The queues a publisher declares for the subscriptions of other services that receive its
+ * events: named as their own service names them, with all their patterns.
+ */
+export function receiverQueues(receivers: readonly Receiver[]): QueueBinding[] {
+  return receivers.map((r) => ({ queue: queueName(r.service, r.handler), patterns: r.patterns }));
 }

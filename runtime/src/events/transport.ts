@@ -5,7 +5,7 @@
  * transports behave the same.
  */
 import type { WireMessage } from './message.js';
-import type { QueueTopology } from './topology.js';
+import type { QueueBinding, QueueTopology } from './topology.js';
 
 /** A message as a consumer receives it; `name` and `id` are absent when the sender left them out. */
 export interface Delivery {
@@ -50,8 +50,12 @@ export interface DeadLetter {
 
 export interface Transport {
   readonly kind: 'rabbitmq' | 'memory';
-  /** Connects (without failing when the broker is away), declares the topology and starts the consumers. */
-  open(consumers: readonly ConsumerSpec[]): Promise<void>;
+  /**
+   * Connects (without failing when the broker is away), declares the topology and starts the
+   * consumers. `receivers` are queues of other services' subscriptions that receive what this
+   * service publishes: declared (never consumed) before anything is published.
+   */
+  open(consumers: readonly ConsumerSpec[], receivers?: readonly QueueBinding[]): Promise<void>;
   /** Resolves once the broker has the message (a publisher confirm); rejects after the publish timeout. */
   publish(message: WireMessage): Promise<void>;
   health(): Promise<void>;

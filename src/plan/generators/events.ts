@@ -75,6 +75,24 @@ export function uniqueHandlers(model: SystemModel, service: Service): HandlerVie
   return [...byName.values()];
 }
 
+/**
+ * The subscriptions of other services that receive an event `service` publishes (as the model
+ * matched them, `sub.matches`), each handler once with all its patterns, in spec order: the
+ * publisher declares their queues too, as their service does, so that what it publishes before
+ * they ever ran waits for them. Its own subscriptions are declared as such.
+ */
+export function eventReceivers(model: SystemModel, service: Service): { service: string; handler: string; patterns: string[] }[] {
+  const published = new Set(service.publishes.map((p) => p.event));
+  if (published.size === 0) return [];
+  return model.services
+    .filter((s) => s.name !== service.name)
+    .flatMap((s) =>
+      uniqueHandlers(model, s)
+        .filter((h) => h.events.some((e) => published.has(e)))
+        .map((h) => ({ service: s.name, handler: h.name, patterns: h.patterns })),
+    );
+}
+
 const eventStub = (handler: { name: string; messageType: string }): MemberStub => ({
   key: memberKeys.handler(handler.name),
   className: 'Events',
@@ -103,6 +121,7 @@ export function eventFiles(ctx: GenerateContext, service: Service): PlannedFile[
   const contract = (name: string) => ({ version: version.get(name), schema: payloads[name] });
   const handlers = uniqueHandlers(model, service);
   const published = [...new Set(service.publishes.map((p) => p.event))].filter((e) => version.has(e));
+  const receivers = eventReceivers(model, service);
   const files: PlannedFile[] = [
     {
       path: servicePath(service.name, 'src/generated/events.ts'),
@@ -112,12 +131,18 @@ export function eventFiles(ctx: GenerateContext, service: Service): PlannedFile[
         header: tsHeader(specPath).trimEnd(),
         service: service.name,
         exchange: model.broker.exchange,
-        runtimeTypes: [...(published.length ? ['EventCatalog'] : []), ...(handlers.length ? ['EventMessage', 'Subscription'] : [])].join(', '),
+        runtimeTypes: [
+          ...(published.length ? ['EventCatalog'] : []),
+          ...(handlers.length ? ['EventMessage'] : []),
+          ...(receivers.length ? ['Receiver'] : []),
+          ...(handlers.length ? ['Subscription'] : []),
+        ].join(', '),
         usesTypes: usesRefs(events.flatMap((e) => e.payload.map((f) => f.type))),
         events: events.map((e) => ({ doc: e.description ?? `Payload of ${e.name} (version ${e.version}).`, typeName: eventTypeName(e.name), payload: objectType(e.payload, '', T) })),
         publishes: published.map((name) => ({ name, typeName: eventTypeName(name) })),
         schemas: tsLiteral(shared),
         catalog: published.length ? tsLiteral(Object.fromEntries(published.map((name) => [name, contract(name)]))) : undefined,
+        receivers: receivers.length ? tsLiteral(receivers, '', 'export const RECEIVERS: readonly Receiver[] = ;'.length) : undefined,
         subscriptions: handlers.length
           ? tsLiteral(handlers.map((h) => ({ handler: h.name, patterns: h.patterns, events: Object.fromEntries(h.events.map((name) => [name, contract(name)])) })))
           : undefined,

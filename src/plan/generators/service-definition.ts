@@ -12,6 +12,7 @@ import { databaseView } from '../databases.js';
 import { tsHeader } from '../header.js';
 import { serviceKey, servicePath } from '../paths.js';
 import type { PlannedFile } from '../tree.js';
+import { eventReceivers } from './events.js';
 import { routeSchemas } from './route-schemas.js';
 
 /** `/users/{id}` → `/users/:id` (Fastify's syntax). */
@@ -39,11 +40,13 @@ export function serviceDefinitionFiles(ctx: GenerateContext, service: Service): 
     .filter((op) => schemas.routes[op.name])
     .map((op) => ({ operation: op.name, method: op.method, url: fastifyPath(op.path), schema: schemas.routes[op.name] }));
   const hasEvents = features.publishes || features.subscribes;
+  const receivers = eventReceivers(model, service).length > 0;
   const events = hasEvents
     ? {
         exchange: model.broker.exchange,
         publishes: features.publishes,
-        imports: ['EVENT_SCHEMAS', ...(features.publishes ? ['PUBLISHES'] : []), ...(features.subscribes ? ['SUBSCRIPTIONS'] : [])].join(', '),
+        receivers,
+        imports: ['EVENT_SCHEMAS', ...(features.publishes ? ['PUBLISHES'] : []), ...(receivers ? ['RECEIVERS'] : []), ...(features.subscribes ? ['SUBSCRIPTIONS'] : [])].join(', '),
       }
     : undefined;
   const publish = features.publishes ? { exchange: model.broker.exchange, outbox: service.database === 'postgres' } : undefined;

@@ -3,7 +3,7 @@
 // The events inventory publishes and receives: their payload types and contracts (version and
 // JSON Schema; a payload is checked when it is published and when it is received), and
 // the base class your event handlers extend (src/handlers/events.ts).
-import type { EventCatalog, EventMessage, Subscription } from '@microgen/runtime';
+import type { EventCatalog, EventMessage, Receiver, Subscription } from '@microgen/runtime';
 import type { ServiceContext } from './context.js';
 import type * as T from './types.js';
 
@@ -61,6 +61,17 @@ export const PUBLISHES: EventCatalog<PublishedEvents> = {
     },
   },
 };
+
+/**
+ * The subscriptions of other services that receive events inventory publishes. When inventory
+ * starts, it declares their queues and bindings as well, so an event published before such a
+ * service ever ran waits in its queue instead of being dropped by the exchange.
+ */
+export const RECEIVERS: readonly Receiver[] = [
+  { service: 'order', handler: 'onInventoryFailed', patterns: ['inventory.failed'] },
+  { service: 'payment', handler: 'onInventoryFailed', patterns: ['inventory.failed'] },
+  { service: 'notification', handler: 'onInventoryShipped', patterns: ['inventory.shipped'] },
+];
 
 /**
  * One durable queue per subscription (`inventory.<handler>`), bound to the exchange `events`

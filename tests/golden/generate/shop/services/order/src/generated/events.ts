@@ -3,7 +3,7 @@
 // The events order publishes and receives: their payload types and contracts (version and
 // JSON Schema; a payload is checked when it is published and when it is received), and
 // the base class your event handlers extend (src/handlers/events.ts).
-import type { EventCatalog, EventMessage, Subscription } from '@microgen/runtime';
+import type { EventCatalog, EventMessage, Receiver, Subscription } from '@microgen/runtime';
 import type { ServiceContext } from './context.js';
 import type * as T from './types.js';
 
@@ -93,6 +93,16 @@ export const PUBLISHES: EventCatalog<PublishedEvents> = {
     },
   },
 };
+
+/**
+ * The subscriptions of other services that receive events order publishes. When order
+ * starts, it declares their queues and bindings as well, so an event published before such a
+ * service ever ran waits in its queue instead of being dropped by the exchange.
+ */
+export const RECEIVERS: readonly Receiver[] = [
+  { service: 'inventory', handler: 'onOrderCompleted', patterns: ['order.completed'] },
+  { service: 'notification', handler: 'onOrderEvent', patterns: ['order.*'] },
+];
 
 /**
  * One durable queue per subscription (`order.<handler>`), bound to the exchange `events`

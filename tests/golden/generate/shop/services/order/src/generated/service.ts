@@ -9,7 +9,7 @@ import { Events } from '../handlers/events.js';
 import { Fallbacks } from '../handlers/fallbacks.js';
 import { Operations } from '../handlers/operations.js';
 import { createClients } from './clients/index.js';
-import { EVENT_SCHEMAS, PUBLISHES, SUBSCRIPTIONS } from './events.js';
+import { EVENT_SCHEMAS, PUBLISHES, RECEIVERS, SUBSCRIPTIONS } from './events.js';
 import { COMPONENTS, ROUTES } from './schemas.js';
 
 export const service = defineService({
@@ -24,6 +24,7 @@ export const service = defineService({
     exchange: 'events',
     schemas: EVENT_SCHEMAS,
     publishes: PUBLISHES,
+    receivers: RECEIVERS,
     subscriptions: SUBSCRIPTIONS,
   },
   handlers: {

@@ -3,7 +3,7 @@
 // The events payment publishes and receives: their payload types and contracts (version and
 // JSON Schema; a payload is checked when it is published and when it is received), and
 // the base class your event handlers extend (src/handlers/events.ts).
-import type { EventCatalog, EventMessage, Subscription } from '@microgen/runtime';
+import type { EventCatalog, EventMessage, Receiver, Subscription } from '@microgen/runtime';
 import type { ServiceContext } from './context.js';
 
 /** Payload of inventory.failed (version 1). */
@@ -32,6 +32,15 @@ export const PUBLISHES: EventCatalog<PublishedEvents> = {
     schema: { type: 'object', properties: { orderId: { type: 'string' } }, required: ['orderId'] },
   },
 };
+
+/**
+ * The subscriptions of other services that receive events payment publishes. When payment
+ * starts, it declares their queues and bindings as well, so an event published before such a
+ * service ever ran waits in its queue instead of being dropped by the exchange.
+ */
+export const RECEIVERS: readonly Receiver[] = [
+  { service: 'order', handler: 'onPaymentAny', patterns: ['payment.*'] },
+];
 
 /**
  * One durable queue per subscription (`payment.<handler>`), bound to the exchange `events`

@@ -7,7 +7,7 @@ import { defineService } from '@microgen/runtime';
 import { postgres } from '@microgen/runtime/postgres';
 import { Events } from '../handlers/events.js';
 import { Operations } from '../handlers/operations.js';
-import { EVENT_SCHEMAS, PUBLISHES, SUBSCRIPTIONS } from './events.js';
+import { EVENT_SCHEMAS, PUBLISHES, RECEIVERS, SUBSCRIPTIONS } from './events.js';
 import { COMPONENTS, ROUTES } from './schemas.js';
 
 export const service = defineService({
@@ -22,6 +22,7 @@ export const service = defineService({
     exchange: 'events',
     schemas: EVENT_SCHEMAS,
     publishes: PUBLISHES,
+    receivers: RECEIVERS,
     subscriptions: SUBSCRIPTIONS,
   },
   handlers: {

@@ -2,7 +2,7 @@
 // Regenerate with `microgen generate`; put your code in src/handlers/ and src/main.ts.
 // The events user publishes: their payload types and contracts (version and
 // JSON Schema; a payload is checked when it is published and when it is received).
-import type { EventCatalog } from '@microgen/runtime';
+import type { EventCatalog, Receiver } from '@microgen/runtime';
 
 /** Payload of user.registered (version 1). */
 export interface UserRegisteredPayload {
@@ -29,3 +29,12 @@ export const PUBLISHES: EventCatalog<PublishedEvents> = {
     },
   },
 };
+
+/**
+ * The subscriptions of other services that receive events user publishes. When user
+ * starts, it declares their queues and bindings as well, so an event published before such a
+ * service ever ran waits in its queue instead of being dropped by the exchange.
+ */
+export const RECEIVERS: readonly Receiver[] = [
+  { service: 'notification', handler: 'sendWelcome', patterns: ['user.registered'] },
+];

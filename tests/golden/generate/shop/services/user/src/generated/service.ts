@@ -6,7 +6,7 @@
 import { defineService } from '@microgen/runtime';
 import { postgres } from '@microgen/runtime/postgres';
 import { Operations } from '../handlers/operations.js';
-import { EVENT_SCHEMAS, PUBLISHES } from './events.js';
+import { EVENT_SCHEMAS, PUBLISHES, RECEIVERS } from './events.js';
 import { COMPONENTS, ROUTES } from './schemas.js';
 
 export const service = defineService({
@@ -21,6 +21,7 @@ export const service = defineService({
     exchange: 'events',
     schemas: EVENT_SCHEMAS,
     publishes: PUBLISHES,
+    receivers: RECEIVERS,
   },
   handlers: {
     operations: (ctx) => new Operations(ctx),
