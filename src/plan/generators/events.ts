@@ -75,6 +75,18 @@ export function uniqueHandlers(model: SystemModel, service: Service): HandlerVie
   return [...byName.values()];
 }
 
+/** Every subscription handler of the system, in spec order, with the events it receives: once per model. */
+const allHandlers = new WeakMap<SystemModel, { service: string; handler: HandlerView }[]>();
+
+function handlersOfSystem(model: SystemModel): { service: string; handler: HandlerView }[] {
+  let found = allHandlers.get(model);
+  if (!found) {
+    found = model.services.flatMap((s) => uniqueHandlers(model, s).map((handler) => ({ service: s.name, handler })));
+    allHandlers.set(model, found);
+  }
+  return found;
+}
+
 /**
  * The subscriptions of other services that receive an event `service` publishes (as the model
  * matched them, `sub.matches`), each handler once with all its patterns, in spec order: the
@@ -84,13 +96,9 @@ export function uniqueHandlers(model: SystemModel, service: Service): HandlerVie
 export function eventReceivers(model: SystemModel, service: Service): { service: string; handler: string; patterns: string[] }[] {
   const published = new Set(service.publishes.map((p) => p.event));
   if (published.size === 0) return [];
-  return model.services
-    .filter((s) => s.name !== service.name)
-    .flatMap((s) =>
-      uniqueHandlers(model, s)
-        .filter((h) => h.events.some((e) => published.has(e)))
-        .map((h) => ({ service: s.name, handler: h.name, patterns: h.patterns })),
-    );
+  return handlersOfSystem(model)
+    .filter(({ service: s, handler: h }) => s !== service.name && h.events.some((e) => published.has(e)))
+    .map(({ service: s, handler: h }) => ({ service: s, handler: h.name, patterns: h.patterns }));
 }
 
 const eventStub = (handler: { name: string; messageType: string }): MemberStub => ({
