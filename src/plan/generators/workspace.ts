@@ -1,4 +1,5 @@
 /** The npm-workspaces root: package.json, tsconfig files, .gitignore, .env.example, README. */
+import { queueAddress } from '../../export/asyncapi.js';
 import { upstreamPrefix } from '../../checks/routes.js';
 import { camelCase, pascalCase } from '../../model/names.js';
 import type { SystemModel } from '../../model/types.js';
@@ -57,15 +58,15 @@ function eventsView(model: SystemModel) {
       return {
         name: s.name,
         publishes: [...new Set(s.publishes.map((p) => p.event))],
-        queueNames: handlers.map((h) => `${s.name}.${h.name}`),
-        queues: handlers.map((h) => `\`${s.name}.${h.name}\` ← ${h.patterns.map((p) => `\`${p}\``).join(', ')}`),
+        queueNames: handlers.map((h) => queueAddress(s.name, h.name)),
+        queues: handlers.map((h) => `\`${queueAddress(s.name, h.name)}\` ← ${h.patterns.map((p) => `\`${p}\``).join(', ')}`),
         dedupe: s.features.subscribes ? (s.database === 'postgres' ? 'inbox table' : 'in-memory window') : '—',
       };
     });
   if (services.length === 0) return undefined;
   const queues = services.flatMap((s) => s.queueNames);
   const topology = model.services.flatMap((s) =>
-    uniqueHandlers(model, s).map((h) => ({ queue: `${s.name}.${h.name}`, service: s.name, handler: h.name, patterns: h.patterns, dead: `${s.name}.${h.name}.dead` })),
+    uniqueHandlers(model, s).map((h) => ({ queue: queueAddress(s.name, h.name), service: s.name, handler: h.name, patterns: h.patterns, dead: `${queueAddress(s.name, h.name)}.dead` })),
   );
   return { exchange: model.broker.exchange, services, queues, firstQueue: queues[0], topology };
 }
