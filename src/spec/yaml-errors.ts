@@ -50,7 +50,10 @@ function shown(line: Line): string {
   const text = line.text.trim();
   const key = /^(-\s+)?([^\s:#'"][^:#]*?):(\s|$)/.exec(text);
   if (key) return `\`${key[1] ?? ''}${key[2]}:\``;
-  return `\`${text.length > 24 ? `${text.slice(0, 24)}…` : text}\``;
+  // By characters, not UTF-16 units: cutting between the halves of a surrogate pair (an emoji, a
+  // CJK extension character) would put a lone half into the message.
+  const chars = [...text];
+  return `\`${chars.length > 24 ? `${chars.slice(0, 24).join('')}…` : text}\``;
 }
 
 /** A key or list item that lines up with nothing above it: name the nearest deeper and shallower lines. */

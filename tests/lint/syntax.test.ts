@@ -51,6 +51,14 @@ const CASES: SyntaxCase[] = [
     message: '`database:` is indented 3 spaces and lines up with no key above it: not with `port:` on line 5 (4 spaces), nor with `user:` on line 4 (2 spaces)',
   },
   { name: 'a key without its colon', input: 'microgen: 1\nname x\nservices: {}\n', line: 2, column: 1, message: '`name x` is not `key: value` (a key needs a colon and a space after it)' },
+  {
+    // Found by the property test: cut by UTF-16 units, the line ended in half a surrogate pair.
+    name: 'a long line without its colon, cut between characters outside the BMP',
+    input: `microgen: 1\nname: x\nevents:${'\u{10000}'.repeat(20)}\nservices: {}\n`,
+    line: 3,
+    column: 1,
+    message: `\`events:${'\u{10000}'.repeat(17)}…\` is not \`key: value\` (a key needs a colon and a space after it)`,
+  },
   { name: 'a duplicate key', input: 'microgen: 1\nname: a\nname: b\n', line: 3, column: 1, message: 'duplicate key: each key may appear once in a map' },
   { name: 'a duplicate key in a nested map', input: 'microgen: 1\nname: a\nservices:\n  user: {}\n  order: {}\n  user: {}\n', line: 6, column: 3, message: 'duplicate key' },
   {
