@@ -52,7 +52,7 @@ if command -v redis-server >/dev/null 2>&1; then
 fi
 
 # RabbitMQ: loopback only (the broker and Erlang's port mapper). Debian's package does not start it
-# without systemd; `rabbitmqctl stop` (scripts/test.sh) stops it at the end.
+# without systemd; scripts/test.sh stops it at the end when it started it.
 if command -v rabbitmq-server >/dev/null 2>&1; then
   if ! (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; then
     # inet_dist_use_interface keeps the Erlang distribution port (25672) on loopback too.
