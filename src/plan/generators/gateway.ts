@@ -6,6 +6,7 @@
  */
 import type { Gateway, Route, SystemModel } from '../../model/types.js';
 import { render } from '../../render/templates.js';
+import { routedServices } from '../deploy/parts.js';
 import { tsLiteral } from '../../render/ts-literal.js';
 import type { GenerateContext } from '../context.js';
 import { tsHeader } from '../header.js';
@@ -42,12 +43,11 @@ function routeLiteral(route: Route) {
 /** The definition `gateway.ts` passes to `defineGateway`, as data. */
 export function gatewayDefinition(model: SystemModel) {
   const { gateway } = model;
-  const routed = new Set(gateway.routes.flatMap((r) => (r.service !== undefined ? [r.service] : [])));
   return {
     system: model.name,
     port: gateway.port,
     discovery: model.discovery,
-    services: Object.fromEntries(model.services.filter((s) => routed.has(s.name)).map((s) => [s.name, s.port])),
+    services: Object.fromEntries(routedServices(model).map((s) => [s.name, s.port])),
     ...(gateway.jwt ? { jwt: gateway.jwt } : {}),
     rateLimitStore: gateway.rateLimitStore,
     ...(gateway.cors ? { cors: gateway.cors } : {}),
