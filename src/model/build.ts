@@ -220,7 +220,7 @@ export function buildModel(raw: Raw.Spec): SystemModel {
       at: [...at, 'subscribes', i],
     }));
     const publishes: Publication[] = (s.publishes ?? []).map((event, i) => ({ event, origin: { kind: 'spec' }, at: [...at, 'publishes', i] }));
-    addChoreographyImplications(name, sagas, eventNames, subscribes, publishes);
+    addChoreographyImplications(name, sagas, eventSet, subscribes, publishes);
     const calls: Call[] = Object.entries(s.calls ?? {}).map(([callee, c]) => ({
       service: callee,
       operations: c?.operations ?? Object.keys(raw.services?.[callee]?.operations ?? {}),
@@ -309,7 +309,7 @@ function featuresOf(service: Omit<Service, 'features'>, byName: ReadonlyMap<stri
  * therefore subscribes to `when` and publishes `emits`/`fails`, whether or not its own
  * block says so. Explicit declarations win; implied ones remember the saga.
  */
-function addChoreographyImplications(service: string, sagas: Saga[], eventNames: string[], subscribes: Subscription[], publishes: Publication[]): void {
+function addChoreographyImplications(service: string, sagas: Saga[], events: ReadonlySet<string>, subscribes: Subscription[], publishes: Publication[]): void {
   for (const saga of sagas) {
     if (saga.style !== 'choreography') continue;
     const origin = { kind: 'saga', saga: saga.name } as const;
@@ -321,7 +321,7 @@ function addChoreographyImplications(service: string, sagas: Saga[], eventNames:
         subscribes.push({
           event: r.when,
           handler: defaultHandlerName(r.when),
-          matches: eventNames.filter((e) => e === r.when),
+          matches: events.has(r.when) ? [r.when] : [],
           origin,
           ...(r.renamedFrom !== undefined ? { renamedFrom: r.renamedFrom } : {}),
           at: [...r.at, 'when'],
