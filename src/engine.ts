@@ -32,6 +32,7 @@ import { loadRuntimePackage } from './plan/runtime-package.js';
 import { diagnosticAt } from './spec/locate.js';
 import { mark } from './util/timings.js';
 import type { VirtualTree } from './plan/tree.js';
+import { ownPath } from './util/own-files.js';
 
 export interface EngineInput {
   /** Absolute path of the spec. */
@@ -237,8 +238,8 @@ interface Cache {
 let programHash: string | undefined;
 
 /**
- * Identifies the running microgen: a hash of its code (the folder this module is in: dist/, or
- * src/ when running from sources), templates, schema and the built runtime library it copies
+ * Identifies the running microgen: a hash of its code (the folder this module is in: dist/, the
+ * bundle's folder, or src/ when running from sources), templates, schema and the built runtime library it copies
  * into systems. A changed microgen regenerates in full.
  */
 function program(): string {
@@ -251,8 +252,9 @@ function program(): string {
       else if (!e.name.endsWith('.map')) hash.update(path).update('\0').update(readFileSync(path));
     }
   };
-  for (const dir of ['.', '../templates', '../schema', '../runtime/dist']) walk(fileURLToPath(new URL(dir, import.meta.url)));
-  hash.update(readFileSync(fileURLToPath(new URL('../runtime/package.json', import.meta.url))));
+  // The running code (src/, dist/ or the bundle) and what it reads of microgen's own files.
+  for (const dir of [dirname(fileURLToPath(import.meta.url)), ownPath('templates'), ownPath('schema'), ownPath('runtime', 'dist')]) walk(dir);
+  hash.update(readFileSync(ownPath('runtime', 'package.json')));
   return (programHash = hash.digest('hex'));
 }
 

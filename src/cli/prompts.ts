@@ -6,11 +6,11 @@
  * Prompts are only ever shown on a terminal (`io.isTTY`); callers check that first.
  * Tests replace the prompter with `setPrompter`.
  */
-import { fileURLToPath } from 'node:url';
 import type { PlopCfg } from 'node-plop';
+import { ownPath } from '../util/own-files.js';
 
 /** The plopfile ships in the package next to dist/ and src/. */
-export const PLOPFILE = fileURLToPath(new URL('../../generators/plopfile.js', import.meta.url));
+export const PLOPFILE = ownPath('generators', 'plopfile.js');
 
 /** What the prompts know about the spec: names that exist (duplicates, choices) and defaults. */
 export interface PromptContext {

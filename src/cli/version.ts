@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { ownPath } from '../util/own-files.js';
 
-const require = createRequire(import.meta.url);
-export const VERSION: string = (require('../../package.json') as { version: string }).version;
+export const VERSION: string = (JSON.parse(readFileSync(ownPath('package.json'), 'utf8')) as { version: string }).version;

@@ -6,16 +6,17 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { isMap, isScalar, parseDocument, type Node, type Pair } from 'yaml';
 import { SCHEMA_PATH } from '../spec/schema.js';
 import { EditError } from './insert.js';
+import { ownPath } from '../util/own-files.js';
 
 export const EXAMPLES = ['minimal', 'shop'] as const;
 export type ExampleName = (typeof EXAMPLES)[number];
 
 /** The package's examples/ folder (from src/edit/ or dist/edit/). */
-const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/', import.meta.url));
+const EXAMPLES_DIR = ownPath('examples');
 
 export function exampleText(name: ExampleName): string {
   return readFileSync(join(EXAMPLES_DIR, name, 'microgen.yaml'), 'utf8');

@@ -5,9 +5,9 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ownPath } from '../util/own-files.js';
 
-export const RUNTIME_DIR = fileURLToPath(new URL('../../runtime/', import.meta.url));
+export const RUNTIME_DIR = ownPath('runtime');
 
 export interface RuntimePackage {
   /** runtime/package.json, parsed. */

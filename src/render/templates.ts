@@ -6,19 +6,21 @@
  *
  * The build precompiles them (scripts/precompile-templates.js): compiling costs ~100 ms per
  * cold run. The precompiled set is used only while it was made from the same sources, so an
- * edited template is never shadowed by an older build; otherwise (and when running from
- * sources) the templates compile here.
+ * edited template is never shadowed by an older build; otherwise (or without a build) the
+ * templates compile here.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type Handlebars from 'handlebars';
 import { camelCase, constantCase, pascalCase } from '../model/names.js';
 import { hashCommentText, jsDoc, markdownInline, tsString, yamlString } from './escape.js';
+import { ownPath } from '../util/own-files.js';
 
-export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+export const TEMPLATES_DIR = ownPath('templates');
+/** Where the build puts the precompiled templates (scripts/precompile-templates.js). */
+export const PRECOMPILED_TEMPLATES = ownPath('dist', 'render', 'templates.precompiled.cjs');
 
 const require = createRequire(import.meta.url);
 
@@ -66,7 +68,7 @@ type TemplateSpecification = Parameters<typeof Handlebars.template>[0];
 /** The build's precompiled templates, when they were made from `sources`. */
 function precompiled(sources: readonly [string, string][]): Record<string, TemplateSpecification> | undefined {
   try {
-    const built = require('./templates.precompiled.cjs') as { sourceHash: string; templates: Record<string, TemplateSpecification> };
+    const built = require(PRECOMPILED_TEMPLATES) as { sourceHash: string; templates: Record<string, TemplateSpecification> };
     return built.sourceHash === sourcesHash(sources) ? built.templates : undefined;
   } catch {
     return undefined; // no build beside this module

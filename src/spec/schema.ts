@@ -3,8 +3,9 @@
  * shape of a spec, and the translation of ajv's errors into sentences a person reads,
  * each at the line and column of the offending key or value.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { oneLine, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { closest } from '../util/suggest.js';
@@ -12,26 +13,38 @@ import type { SpecPath } from '../model/types.js';
 import { diagnosticAt } from './locate.js';
 import type { SpecSource } from './source.js';
 import { AJV_OPTIONS, CUSTOM_KEYWORDS } from './ajv-options.js';
+import { ownPath } from '../util/own-files.js';
 
 const require = createRequire(import.meta.url);
-export const SCHEMA_PATH = fileURLToPath(new URL('../../schema/microgen.schema.json', import.meta.url));
+export const SCHEMA_PATH = ownPath('schema', 'microgen.schema.json');
 
 let compiled: ValidateFunction | undefined;
 
+/** Where the build puts the precompiled validator (scripts/compile-schema.js). */
+export const PRECOMPILED_VALIDATOR = ownPath('dist', 'spec', 'schema-validator.cjs');
+
+/** sha256 of the schema's text: a precompiled validator is used only while it was made from the same schema. */
+export const schemaHash = (text: string): string => createHash('sha256').update(text).digest('hex');
+
 /**
- * The build precompiles the schema (scripts/compile-schema.js): loading that module is
- * ~50× cheaper than compiling at start-up. Running from sources (tests), compile here.
+ * The build precompiles the schema: loading that module is ~50× cheaper than compiling at
+ * start-up. Without a build, or when the schema changed since, compile here.
  */
 function validator(): ValidateFunction {
   if (!compiled) {
+    const text = readFileSync(SCHEMA_PATH, 'utf8');
     try {
-      compiled = require('./schema-validator.cjs') as ValidateFunction;
+      const built = require(PRECOMPILED_VALIDATOR) as ValidateFunction & { schemaHash?: string };
+      if (built.schemaHash === schemaHash(text)) compiled = built;
     } catch {
-      // Only without a build: ajv's compiler is ~35 modules (~30 ms to load) the precompiled validator does not need.
+      // no build
+    }
+    if (!compiled) {
+      // ajv's compiler is ~35 modules (~30 ms to load) the precompiled validator does not need.
       const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
       const ajv = new Ajv2020(AJV_OPTIONS);
       ajv.addVocabulary(CUSTOM_KEYWORDS);
-      compiled = ajv.compile(require(SCHEMA_PATH) as object);
+      compiled = ajv.compile(JSON.parse(text) as object);
     }
   }
   return compiled;

@@ -43,18 +43,44 @@ describe('the built CLI', () => {
   });
 });
 
+/** A copy of the built package (bin/, dist/, templates/, schema/, the built runtime), to edit after its build. */
+function builtCopy(): string {
+  const pkg = mkdtempSync(join(tmpdir(), 'microgen-built-'));
+  for (const dir of ['bin', 'dist', 'templates', 'schema', 'runtime/dist']) cpSync(join(ROOT, dir), join(pkg, dir), { recursive: true });
+  copyFileSync(join(ROOT, 'runtime/package.json'), join(pkg, 'runtime/package.json'));
+  copyFileSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
+  symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'));
+  return pkg;
+}
+
 describe('precompiled templates (dist/render/templates.precompiled.cjs)', () => {
   it('are not used once a template is edited after the build', () => {
-    // A copy of the built package (bin/, dist/, templates/, schema/, the built runtime), with one template edited.
-    const pkg = mkdtempSync(join(tmpdir(), 'microgen-templates-'));
-    for (const dir of ['bin', 'dist', 'templates', 'schema', 'runtime/dist']) cpSync(join(ROOT, dir), join(pkg, dir), { recursive: true });
-    copyFileSync(join(ROOT, 'runtime/package.json'), join(pkg, 'runtime/package.json'));
-    copyFileSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
-    symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'));
+    const pkg = builtCopy();
     expect(existsSync(join(pkg, 'dist/render/templates.precompiled.cjs')), 'run `npm run build` before the tests').toBe(true);
     appendFileSync(join(pkg, 'templates/workspace/gitignore.hbs'), '# edited after the build\n');
     const out = mkdtempSync(join(tmpdir(), 'microgen-templates-out-'));
     execFileSync(process.execPath, [join(pkg, 'bin/microgen.js'), 'generate', join(ROOT, 'examples/minimal/microgen.yaml'), '--out', out], { stdio: 'pipe' });
     expect(readFileSync(join(out, '.gitignore'), 'utf8')).toMatch(/# edited after the build\n$/);
+  });
+});
+
+describe('the precompiled schema validator (dist/spec/schema-validator.cjs)', () => {
+  it('is not used once the schema is edited after the build', () => {
+    const pkg = builtCopy();
+    expect(existsSync(join(pkg, 'dist/spec/schema-validator.cjs')), 'run `npm run build` before the tests').toBe(true);
+    const spec = join(pkg, 'spec.yaml');
+    writeFileSync(spec, 'microgen: 1\nname: plain\n');
+    expect(execFileSync(process.execPath, [join(pkg, 'bin/microgen.js'), 'lint', spec], { encoding: 'utf8' })).toMatch(/no problems/);
+    const schemaPath = join(pkg, 'schema/microgen.schema.json');
+    const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as { required: string[] };
+    schema.required.push('description');
+    writeFileSync(schemaPath, JSON.stringify(schema));
+    let stdout = '';
+    try {
+      execFileSync(process.execPath, [join(pkg, 'bin/microgen.js'), 'lint', spec], { encoding: 'utf8', stdio: 'pipe' });
+    } catch (err) {
+      stdout = (err as { stdout: string }).stdout;
+    }
+    expect(stdout).toMatch(/description/);
   });
 });
