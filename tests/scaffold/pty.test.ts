@@ -31,15 +31,16 @@ function newestMtime(dir: string): number {
 
 /** The bin to run: the repository's when dist/ is current, else a private fresh build. */
 function cliBin(): string {
-  const distMain = join(ROOT, 'dist/cli/main.js');
-  if (existsSync(join(ROOT, 'dist/cli/commands/add.js')) && statSync(distMain).mtimeMs >= newestMtime(join(ROOT, 'src'))) return join(ROOT, 'bin/microgen.js');
+  const bundle = join(ROOT, 'dist/bundle/main.js');
+  if (existsSync(bundle) && statSync(bundle).mtimeMs >= newestMtime(join(ROOT, 'src'))) return join(ROOT, 'bin/microgen.js');
   const pkg = mkdtempSync(join(tmpdir(), 'microgen-pty-build-'));
   for (const entry of ['package.json', 'node_modules', 'schema', 'templates', 'examples', 'generators', 'runtime']) symlinkSync(join(ROOT, entry), join(pkg, entry));
   mkdirSync(join(pkg, 'bin'));
   copyFileSync(join(ROOT, 'bin/microgen.js'), join(pkg, 'bin/microgen.js'));
   // tsc still emits when files of other work in progress have type errors; only emitted output matters here.
   spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json'), '--outDir', join(pkg, 'dist')], { encoding: 'utf8' });
-  if (!existsSync(join(pkg, 'dist/cli/commands/add.js'))) throw new Error('could not compile the CLI for the terminal test');
+  spawnSync(process.execPath, [join(ROOT, 'scripts/bundle.js'), join(pkg, 'dist')], { encoding: 'utf8' });
+  if (!existsSync(join(pkg, 'dist/bundle/main.js'))) throw new Error('could not build the CLI for the terminal test');
   return join(pkg, 'bin/microgen.js');
 }
 
