@@ -5,7 +5,8 @@
  */
 import { stringify } from 'yaml';
 
-const OPTIONS = { aliasDuplicateObjects: false, lineWidth: 0, version: '1.1' } as const;
+// No directives: none is ever needed (see src/render/yaml.ts).
+const OPTIONS = { aliasDuplicateObjects: false, lineWidth: 0, version: '1.1', directives: false } as const;
 
 /** A string that YAML 1.2 reads as a number but 1.1, and so the 1.1 writer, as a string: an octal `0o17`. */
 const OCTAL_1_2 = /^[-+]?0o[0-7]+$/;

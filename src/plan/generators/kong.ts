@@ -303,7 +303,7 @@ export function kongYaml(model: SystemModel, specPath: string): string {
     .map((line) => `# ${line}\n`)
     .join('');
   // YAML 1.1 quoting (Kong's and decK's parsers read `on` and `1:20` as a boolean and a number).
-  return literal(hashHeader(specPath)) + comment + doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+  return literal(hashHeader(specPath)) + comment + doc.toString({ lineWidth: 0, flowCollectionPadding: false, directives: false });
 }
 
 export function kongFiles(ctx: GenerateContext): PlannedFile[] {
