@@ -8,26 +8,50 @@ import { tsKey } from './ts-types.js';
 /** Lines longer than this are broken up. */
 const WIDTH = 100;
 
+const scalar = (value: unknown): string => (value === null || value === undefined ? 'null' : typeof value === 'string' ? tsString(value) : String(value));
+
+const entriesOf = (value: object): [string | undefined, unknown][] => (Array.isArray(value) ? value.map((v) => [undefined, v]) : Object.entries(value));
+
+const keyPrefix = (key: string | undefined): string => (key === undefined ? '' : `${tsKey(key)}: `);
+
+/**
+ * `value` on one line, or undefined as soon as it is longer than `room`. Trying the one-line
+ * form this way, rather than rendering each child both ways, keeps deep schemas linear.
+ */
+function oneLine(value: unknown, room: number): string | undefined {
+  if (value === null || typeof value !== 'object') {
+    const text = scalar(value);
+    return text.length <= room ? text : undefined;
+  }
+  const entries = entriesOf(value);
+  const [open, close, pad] = Array.isArray(value) ? ['[', ']', ''] : ['{', '}', ' '];
+  if (entries.length === 0) return open + close;
+  let text = open + pad;
+  for (const [i, [key, v]] of entries.entries()) {
+    text += (i === 0 ? '' : ', ') + keyPrefix(key);
+    const rendered = oneLine(v, room - text.length - pad.length - close.length);
+    if (rendered === undefined) return undefined;
+    text += rendered;
+  }
+  text += pad + close;
+  return text.length <= room ? text : undefined;
+}
+
 /**
  * `used` is what the line holds besides the indent and the value itself (a key before it, a
  * comma after it), so that the whole line stays within the width.
  */
 export function tsLiteral(value: unknown, indent = '', used = 0): string {
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'string') return tsString(value);
-  if (typeof value !== 'object') return String(value);
-  const entries: [string | undefined, unknown][] = Array.isArray(value) ? value.map((v) => [undefined, v]) : Object.entries(value as object);
+  if (value === null || typeof value !== 'object') return scalar(value);
+  const flat = oneLine(value, WIDTH - indent.length - used);
+  if (flat !== undefined) return flat;
   const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
-  if (entries.length === 0) return `${open}${close}`;
-  const item = ([key, v]: [string | undefined, unknown], at: string, after: number): string => {
-    const prefix = key === undefined ? '' : `${tsKey(key)}: `;
-    return prefix + tsLiteral(v, at, prefix.length + after);
-  };
-  const pad = Array.isArray(value) ? '' : ' ';
-  const flat = `${open}${pad}${entries.map((e) => item(e, indent, 0)).join(', ')}${pad}${close}`;
-  if (!flat.includes('\n') && indent.length + used + flat.length <= WIDTH) return flat;
   const inner = `${indent}  `;
-  return `${open}\n${entries.map((e) => `${inner}${item(e, inner, 1)},`).join('\n')}\n${indent}${close}`;
+  const items = entriesOf(value).map(([key, v]) => {
+    const prefix = keyPrefix(key);
+    return `${inner}${prefix}${tsLiteral(v, inner, prefix.length + 1)},`;
+  });
+  return `${open}\n${items.join('\n')}\n${indent}${close}`;
 }
 
 /**
