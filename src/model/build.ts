@@ -246,7 +246,10 @@ export function buildModel(raw: Raw.Spec): SystemModel {
     };
   });
   const byName = new Map(unfeatured.map((s) => [s.name, s]));
-  const services: Service[] = unfeatured.map((s) => ({ ...s, features: featuresOf(s, byName) }));
+  // Who receives each event: the services whose subscriptions match it.
+  const receivers = new Map<string, Set<string>>();
+  for (const s of unfeatured) for (const sub of s.subscribes) for (const e of sub.matches) receivers.set(e, (receivers.get(e) ?? new Set()).add(s.name));
+  const services: Service[] = unfeatured.map((s) => ({ ...s, features: featuresOf(s, byName, receivers) }));
 
   const g = raw.gateway;
   const gateway: Gateway = {
@@ -289,7 +292,7 @@ export function buildModel(raw: Raw.Spec): SystemModel {
 }
 
 /** What the service's generated code provides (see ServiceFeatures). */
-function featuresOf(service: Omit<Service, 'features'>, byName: ReadonlyMap<string, Omit<Service, 'features'>>): ServiceFeatures {
+function featuresOf(service: Omit<Service, 'features'>, byName: ReadonlyMap<string, Omit<Service, 'features'>>, receivers: ReadonlyMap<string, ReadonlySet<string>>): ServiceFeatures {
   const reachable = (call: Call): boolean => {
     const callee = byName.get(call.service);
     return callee !== undefined && call.operations.some((op) => callee.operations.some((o) => o.name === op));
@@ -301,6 +304,7 @@ function featuresOf(service: Omit<Service, 'features'>, byName: ReadonlyMap<stri
     fallbacks: calls.some((c) => c.fallback && reachable(c)),
     publishes: service.publishes.length > 0,
     subscribes: service.subscribes.length > 0,
+    received: service.publishes.some((p) => [...(receivers.get(p.event) ?? [])].some((s) => s !== service.name)),
   };
 }
 

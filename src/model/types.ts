@@ -137,6 +137,8 @@ export interface ServiceFeatures {
   readonly publishes: boolean;
   /** It subscribes to events: event handlers. */
   readonly subscribes: boolean;
+  /** Another service subscribes to an event it publishes: it declares their queues too. */
+  readonly received: boolean;
 }
 
 export interface Service {

@@ -235,3 +235,22 @@ describe('choreography implications on examples/shop', () => {
     expect(m.sagas[0]).toMatchObject({ style: 'orchestration', host: 'a' });
   });
 });
+
+describe('features', () => {
+  it('says which services publish an event another service receives (by pattern too), not their own', () => {
+    const m = model(
+      `${HEAD}services:\n` +
+        `  a: { publishes: [order.created] }\n` +
+        `  b: { publishes: [order.paid], subscribes: [{ event: order.*, handler: onOrder }] }\n` +
+        `  c: { publishes: [user.seen], subscribes: [{ event: user.seen, handler: onSeen }] }\n` +
+        `  d: {}\n` +
+        `events:\n  order.created: { payload: { id: string } }\n  order.paid: { payload: { id: string } }\n  user.seen: { payload: { id: string } }\n`,
+    );
+    expect(m.services.map((s) => [s.name, s.features.received])).toEqual([
+      ['a', true],
+      ['b', false],
+      ['c', false],
+      ['d', false],
+    ]);
+  });
+});

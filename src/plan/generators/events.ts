@@ -94,8 +94,8 @@ function handlersOfSystem(model: SystemModel): { service: string; handler: Handl
  * they ever ran waits for them. Its own subscriptions are declared as such.
  */
 export function eventReceivers(model: SystemModel, service: Service): { service: string; handler: string; patterns: string[] }[] {
+  if (!service.features.received) return [];
   const published = new Set(service.publishes.map((p) => p.event));
-  if (published.size === 0) return [];
   return handlersOfSystem(model)
     .filter(({ service: s, handler: h }) => s !== service.name && h.events.some((e) => published.has(e)))
     .map(({ service: s, handler: h }) => ({ service: s, handler: h.name, patterns: h.patterns }));

@@ -12,7 +12,6 @@ import { databaseView } from '../databases.js';
 import { tsHeader } from '../header.js';
 import { serviceKey, servicePath } from '../paths.js';
 import type { PlannedFile } from '../tree.js';
-import { eventReceivers } from './events.js';
 import { routeSchemas } from './route-schemas.js';
 
 /** `/users/{id}` → `/users/:id` (Fastify's syntax). */
@@ -40,7 +39,7 @@ export function serviceDefinitionFiles(ctx: GenerateContext, service: Service): 
     .filter((op) => schemas.routes[op.name])
     .map((op) => ({ operation: op.name, method: op.method, url: fastifyPath(op.path), schema: schemas.routes[op.name] }));
   const hasEvents = features.publishes || features.subscribes;
-  const receivers = eventReceivers(model, service).length > 0;
+  const receivers = features.received;
   const events = hasEvents
     ? {
         exchange: model.broker.exchange,
