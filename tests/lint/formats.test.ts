@@ -140,3 +140,31 @@ describe('SARIF', () => {
     }
   });
 });
+
+describe('a run that stops before it can lint (no such spec)', () => {
+  const stopped = async (format: string) => {
+    const run = await runCli(['lint', 'tests/fixtures/no-such-spec.yaml', '--format', format], ROOT);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/no-such-spec\.yaml/);
+    return run.stdout;
+  };
+
+  it('sarif records an unsuccessful invocation with the reason, valid SARIF 2.1.0', async () => {
+    const schema = JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/sarif-2.1.0.schema.json'), 'utf8')) as object;
+    const ajv = new ajvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false });
+    addFormats.default(ajv);
+    const log = JSON.parse(await stopped('sarif')) as { runs: { results: unknown[]; invocations: { executionSuccessful: boolean; toolExecutionNotifications: { message: { text: string } }[] }[] }[] };
+    expect(ajv.validate(schema, log), JSON.stringify(ajv.errors)).toBe(true);
+    expect(log.runs[0].results).toEqual([]);
+    expect(log.runs[0].invocations[0].executionSuccessful).toBe(false);
+    expect(log.runs[0].invocations[0].toolExecutionNotifications[0].message.text).toMatch(/no-such-spec\.yaml/);
+  });
+
+  it('github prints one error annotation for the job', async () => {
+    expect(await stopped('github')).toMatch(/^::error title=microgen::[^\n]*no-such-spec\.yaml[^\n]*\n$/);
+  });
+
+  it('codeclimate prints an empty report, still JSON', async () => {
+    expect(JSON.parse(await stopped('codeclimate'))).toEqual([]);
+  });
+});

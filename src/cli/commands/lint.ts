@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { formatCodeClimate } from '../../diagnostics/format/codeclimate.js';
-import { formatGithub } from '../../diagnostics/format/github.js';
+import { formatGithub, formatGithubFailure } from '../../diagnostics/format/github.js';
 import { formatJson } from '../../diagnostics/format/json.js';
 import { formatSarif } from '../../diagnostics/format/sarif.js';
 import { formatText } from '../../diagnostics/format/text.js';
@@ -35,8 +35,30 @@ export function parseFormat(value: string): Format {
   return value as Format;
 }
 
-export function runLint(io: Io, specArg: string | undefined, opts: { format: Format; strict?: boolean }): Promise<number> {
-  return failingAsJson(io, opts.format === 'json', () => ({ diagnostics: [], errors: 0, warnings: 0 }), () => lintSpec(io, specArg, opts));
+/**
+ * What a CI format prints when the run stops before it can lint (the error itself goes to stderr,
+ * exit 2): a file a CI step then uploads or parses must still be one it understands.
+ */
+function failureReport(format: Format, message: string): string {
+  switch (format) {
+    case 'sarif':
+      return formatSarif([], VERSION, message);
+    case 'github':
+      return formatGithubFailure(message);
+    case 'codeclimate':
+      return formatCodeClimate([]);
+    default:
+      return ''; // text: stderr says it; json: failingAsJson prints it
+  }
+}
+
+export async function runLint(io: Io, specArg: string | undefined, opts: { format: Format; strict?: boolean }): Promise<number> {
+  try {
+    return await failingAsJson(io, opts.format === 'json', () => ({ diagnostics: [], errors: 0, warnings: 0 }), () => lintSpec(io, specArg, opts));
+  } catch (err) {
+    io.out(failureReport(opts.format, (err as Error).message ?? String(err)));
+    throw err;
+  }
 }
 
 function lintSpec(io: Io, specArg: string | undefined, opts: { format: Format; strict?: boolean }): number {

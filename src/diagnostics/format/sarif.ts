@@ -2,7 +2,12 @@
 import type { Diagnostic } from '../diagnostic.js';
 import { RULES } from '../../checks/rules.js';
 
-export function formatSarif(diagnostics: readonly Diagnostic[], toolVersion: string): string {
+/**
+ * `failure`: why the run stopped before it could lint (no spec, an unreadable file): recorded as
+ * an unsuccessful invocation, so a code-scanning upload says the run failed rather than that the
+ * spec is clean.
+ */
+export function formatSarif(diagnostics: readonly Diagnostic[], toolVersion: string, failure?: string): string {
   const ruleIndex = new Map(RULES.map((r, i) => [r.id, i]));
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -20,6 +25,11 @@ export function formatSarif(diagnostics: readonly Diagnostic[], toolVersion: str
             })),
           },
         },
+        invocations: [
+          failure === undefined
+            ? { executionSuccessful: true }
+            : { executionSuccessful: false, toolExecutionNotifications: [{ level: 'error', message: { text: failure } }] },
+        ],
         results: diagnostics.map((d) => ({
           ruleId: d.rule,
           ...(ruleIndex.has(d.rule) ? { ruleIndex: ruleIndex.get(d.rule) } : {}),
