@@ -85,6 +85,8 @@ export async function until<T>(probe: () => T | undefined | false | Promise<T | 
 export function eventSuite(harness: Harness): void {
   const opened: { bus: EventBus<unknown>; exchange: string }[] = [];
   let exchange = '';
+  /** The subscribing service, named for this test alone: queues live on the broker, not in the exchange. */
+  let shipping = '';
 
   /** Opens one service's bus on this test's exchange. */
   async function service(name: string, parts: { publishes?: boolean; subscriptions?: Subscription<Recorder>[]; receivers?: Receiver[]; settings?: Record<string, string> }) {
@@ -129,6 +131,7 @@ export function eventSuite(harness: Harness): void {
 
     async function fresh(): Promise<void> {
       exchange = `test-${harness.name}-${randomUUID().slice(0, 8)}`;
+      shipping = `shipping-${exchange.slice(-8)}`;
     }
 
     afterEach(async () => {
@@ -139,20 +142,20 @@ export function eventSuite(harness: Harness): void {
 
     it('delivers a published event to the subscriber with its payload, id, version and request id', async () => {
       await fresh();
-      const consumer = track(await service('shipping', { subscriptions: [orders()] }));
+      const consumer = track(await service(shipping, { subscriptions: [orders()] }));
       const producer = await service('orders', { publishes: true });
       await withRequestId('req-42', () => producer.publish('order.created', { orderId: 'o-1', total: 12.5 }));
       await until(() => consumer.handlers.received.length === 1, 10_000, 'the delivery');
       const [message] = consumer.handlers.received;
       expect(message).toMatchObject({ name: 'order.created', version: 2, payload: { orderId: 'o-1', total: 12.5 }, requestId: 'req-42', attempt: 1 });
       expect(message.id).toMatch(/^[0-9a-f-]{36}$/);
-      expect(consumer.bus.topology.map((t) => t.queue)).toEqual(['shipping.onOrder']);
+      expect(consumer.bus.topology.map((t) => t.queue)).toEqual([`${shipping}.onOrder`]);
     });
 
     it('a pattern subscription gets every matching event; a service subscribed to other events gets none of them', async () => {
       await fresh();
-      const all = track(await service('audit', { subscriptions: [orders()] }));
-      const users = track(await service('crm', { subscriptions: [orders('onUser', ['user.registered'])] }));
+      const all = track(await service(`audit-${exchange.slice(-8)}`, { subscriptions: [orders()] }));
+      const users = track(await service(`crm-${exchange.slice(-8)}`, { subscriptions: [orders('onUser', ['user.registered'])] }));
       const producer = await service('orders', { publishes: true });
       await producer.publish('order.created', { orderId: 'o-1', total: 1 });
       await producer.publish('order.cancelled', { orderId: 'o-1', reason: 'changed mind' });
@@ -165,7 +168,7 @@ export function eventSuite(harness: Harness): void {
 
     it('a bad payload or an event the service does not publish throws at the call site, and nothing is sent', async () => {
       await fresh();
-      const consumer = track(await service('shipping', { subscriptions: [orders()] }));
+      const consumer = track(await service(shipping, { subscriptions: [orders()] }));
       const producer = await service('orders', { publishes: true });
       const publish = producer.publish as (name: string, payload: unknown) => Promise<void>;
       expect(() => publish('order.created', { orderId: 1, total: 2 })).toThrow(InvalidEvent);
@@ -178,13 +181,13 @@ export function eventSuite(harness: Harness): void {
 
     it('a handler that throws is retried after each delay, then dead-lettered with the reason', async () => {
       await fresh();
-      const consumer = track(await service('shipping', { subscriptions: [orders()] }));
+      const consumer = track(await service(shipping, { subscriptions: [orders()] }));
       consumer.handlers.fail = () => true;
       const producer = await service('orders', { publishes: true });
       await producer.publish('order.created', { orderId: 'o-9', total: 3 });
       await until(() => consumer.handlers.received.length === 3, 15_000, 'three attempts');
       const dead = await until(async () => {
-        const d = await harness.deadLetters(exchange, 'shipping.onOrder');
+        const d = await harness.deadLetters(exchange, `${shipping}.onOrder`);
         return d.length === 1 ? d : undefined;
       }, 10_000, 'the dead letter');
       expect(consumer.handlers.received.map((m) => m.attempt)).toEqual([1, 2, 3]);
@@ -192,7 +195,7 @@ export function eventSuite(harness: Harness): void {
       // Delays of 100 ms and 200 ms (a TTL may expire a little early or late; the order holds).
       expect(t2 - t1).toBeGreaterThanOrEqual(80);
       expect(t3 - t2).toBeGreaterThanOrEqual(160);
-      expect(dead[0]).toMatchObject({ queue: 'shipping.onOrder', name: 'order.created', attempts: 3, id: consumer.handlers.received[0].id });
+      expect(dead[0]).toMatchObject({ queue: `${shipping}.onOrder`, name: 'order.created', attempts: 3, id: consumer.handlers.received[0].id });
       expect(dead[0].reason).toContain('onOrder failed: cannot handle order.created yet');
       expect(JSON.parse(dead[0].body)).toEqual({ orderId: 'o-9', total: 3 });
       await sleep(300);
@@ -200,22 +203,22 @@ export function eventSuite(harness: Harness): void {
 
       // An operator re-queues it once the handler is fixed: a first delivery again.
       consumer.handlers.fail = () => false;
-      expect(await harness.retryDead(exchange, 'shipping.onOrder')).toBe(1);
+      expect(await harness.retryDead(exchange, `${shipping}.onOrder`)).toBe(1);
       await until(() => consumer.handlers.received.length === 4, 10_000, 'the re-queued delivery');
       expect(consumer.handlers.received[3]).toMatchObject({ attempt: 1, payload: { orderId: 'o-9', total: 3 } });
-      expect(await harness.deadLetters(exchange, 'shipping.onOrder')).toEqual([]);
+      expect(await harness.deadLetters(exchange, `${shipping}.onOrder`)).toEqual([]);
     });
 
     it('a malformed message goes to the dead-letter queue at once, and the consumer carries on', async () => {
       await fresh();
-      const consumer = track(await service('shipping', { subscriptions: [orders()] }));
+      const consumer = track(await service(shipping, { subscriptions: [orders()] }));
       await harness.inject(exchange, { id: 'm-1', name: 'order.created', body: '{not json' });
       await harness.inject(exchange, { id: 'm-2', name: 'order.created', body: JSON.stringify({ orderId: 5, total: 1 }) });
       await harness.inject(exchange, { name: 'order.created', body: JSON.stringify({ orderId: 'x', total: 1 }) });
       await harness.inject(exchange, { id: 'm-4', name: 'order.created', body: JSON.stringify({ orderId: 'fine', total: 1 }) });
       await until(() => consumer.handlers.received.length === 1, 10_000, 'the good message');
       const dead = await until(async () => {
-        const d = await harness.deadLetters(exchange, 'shipping.onOrder');
+        const d = await harness.deadLetters(exchange, `${shipping}.onOrder`);
         return d.length === 3 ? d : undefined;
       }, 10_000, 'three dead letters');
       const reasons = Object.fromEntries(dead.map((d) => [d.id ?? 'none', d.reason]));
@@ -228,7 +231,7 @@ export function eventSuite(harness: Harness): void {
 
     it('a duplicate delivery (the same message id) is handled once', async () => {
       await fresh();
-      const consumer = track(await service('shipping', { subscriptions: [orders()] }));
+      const consumer = track(await service(shipping, { subscriptions: [orders()] }));
       const body = JSON.stringify({ orderId: 'dup', total: 1 });
       await harness.inject(exchange, { id: 'same-id', name: 'order.created', body });
       await harness.inject(exchange, { id: 'same-id', name: 'order.created', body });
@@ -239,8 +242,8 @@ export function eventSuite(harness: Harness): void {
       expect(consumer.log.text()).toContain('same-id was already handled; skipped');
     });
 
-    /** A subscriber of order events named for this test alone (its queue is on a shared broker), as a publisher lists it. */
-    const receiver = (): Receiver => ({ service: `shipping-${exchange.slice(-8)}`, handler: 'onOrder', patterns: ['order.*'] });
+    /** The subscriber of order events, as a publisher lists it. */
+    const receiver = (): Receiver => ({ service: shipping, handler: 'onOrder', patterns: ['order.*'] });
 
     it('an event published before its subscriber ever ran waits in the queue its publisher declared', async () => {
       await fresh();
@@ -282,16 +285,16 @@ export function eventSuite(harness: Harness): void {
 
     it('several subscriptions of one service each get their own queue', async () => {
       await fresh();
-      const consumer = track(await service('shipping', { subscriptions: [orders(), orders('onUser', ['user.registered'])] }));
+      const consumer = track(await service(shipping, { subscriptions: [orders(), orders('onUser', ['user.registered'])] }));
       const producer = await service('orders', { publishes: true });
       await producer.publish('user.registered', { userId: 1 });
       await producer.publish('order.created', { orderId: 'o', total: 1 });
       await until(() => consumer.handlers.received.length === 2, 10_000, 'both deliveries');
       expect(consumer.bus.topology.map((t) => [t.queue, t.patterns, t.dead])).toEqual([
-        ['shipping.onOrder', ['order.*'], 'shipping.onOrder.dead'],
-        ['shipping.onUser', ['user.registered'], 'shipping.onUser.dead'],
+        [`${shipping}.onOrder`, ['order.*'], `${shipping}.onOrder.dead`],
+        [`${shipping}.onUser`, ['user.registered'], `${shipping}.onUser.dead`],
       ]);
-      expect(consumer.bus.topology[0].retries.map((r) => r.queue)).toEqual(['shipping.onOrder.retry.100ms', 'shipping.onOrder.retry.200ms']);
+      expect(consumer.bus.topology[0].retries.map((r) => r.queue)).toEqual([`${shipping}.onOrder.retry.100ms`, `${shipping}.onOrder.retry.200ms`]);
     });
   });
 }
