@@ -7,7 +7,7 @@
  * (too large, not UTF-8, empty, YAML errors, duplicate keys, alias bombs, absurd nesting)
  * becomes a `yaml-syntax` diagnostic.
  */
-import { isAlias, isCollection, isNode, isPair, isScalar, LineCounter, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
+import { isAlias, isCollection, isMap, isNode, isPair, isScalar, LineCounter, parseDocument, visit, YAMLParseError, YAMLWarning, type Alias, type Document, type Node, type YAMLError } from 'yaml';
 import { oneLine, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { explainYamlError } from './yaml-errors.js';
 
@@ -130,14 +130,14 @@ export function parseSpecText(file: string, text: string): LoadResult {
   const lineCounter = new LineCounter();
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { lineCounter, uniqueKeys: sameKey, prettyErrors: false, keepSourceTokens: false, strict: true });
+    doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, keepSourceTokens: false, strict: true });
   } catch (err) {
     // A RangeError here is the parser's stack overflowing on absurd nesting: say so, not "maximum call stack size exceeded".
     const message = err instanceof RangeError ? `the document nests too deeply to read (specs are limited to ${MAX_DEPTH} levels)` : `the YAML parser gave up: ${(err as Error).message}`;
     return { ok: false, diagnostics: [syntax(file, 1, 1, message)] };
   }
-  const problems = [...doc.errors, ...doc.warnings.filter((w) => w.code !== 'TAG_RESOLVE_FAILED')];
-  if (doc.errors.length > 0) {
+  const problems = [...doc.errors, ...duplicateKeys(doc), ...doc.warnings.filter((w) => w.code !== 'TAG_RESOLVE_FAILED')];
+  if (problems.some((p) => !(p instanceof YAMLWarning))) {
     // One mistake often gives the parser two errors at the same place (a misindented key is also a multi-line key): keep the first.
     const distinct = problems.filter((e, i) => problems.findIndex((f) => f.pos[0] === e.pos[0]) === i);
     const diagnostics = distinct.map((e) => {
@@ -183,12 +183,35 @@ export function parseSpecText(file: string, text: string): LoadResult {
 }
 
 /**
- * Keys are duplicates when they name the same property of the data: the yaml library compares
- * values, so `200:` and `"200":` (or `100:` and `1e2:`) both passed and the second silently
- * replaced the first when the data was built.
+ * Keys that name the same property of the data, each after its first, as the yaml library reports
+ * a duplicate. Scalar keys are duplicates when their values read the same as text: the library
+ * compares values, so `200:` and `"200":` (or `100:` and `1e2:`) passed and the second silently
+ * replaced the first when the data was built. Found here with a set per map: the library's own
+ * check compares each key with every earlier one of its map, quadratic in the map of services.
  */
-function sameKey(a: unknown, b: unknown): boolean {
-  return a === b || (isScalar(a) && isScalar(b) && String(a.value) === String(b.value));
+function duplicateKeys(doc: Document): YAMLError[] {
+  const found: YAMLError[] = [];
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isPair(node)) {
+      stack.push(node.value, node.key);
+      continue;
+    }
+    if (!isCollection(node)) continue;
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const { key } of node.items) {
+        if (!isScalar(key)) continue;
+        const name = String(key.value);
+        const at = key.range?.[0] ?? 0;
+        if (seen.has(name)) found.push(new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
+        seen.add(name);
+      }
+    }
+    for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
+  }
+  return found;
 }
 
 /** Offset of the first collection nested deeper than MAX_DEPTH (iterative: the input is hostile). */
