@@ -191,6 +191,22 @@ export function parseSpecText(file: string, text: string): LoadResult {
  */
 function duplicateKeys(doc: Document): YAMLError[] {
   const found: YAMLError[] = [];
+  for (const node of nodesOf(doc)) {
+    if (!isMap(node)) continue;
+    const seen = new Set<string>();
+    for (const { key } of node.items) {
+      if (!isScalar(key)) continue;
+      const name = String(key.value);
+      const at = key.range?.[0] ?? 0;
+      if (seen.has(name)) found.push(new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
+      seen.add(name);
+    }
+  }
+  return found;
+}
+
+/** Every node of the document in document order, keys before their values (iterative: the input is hostile). */
+function* nodesOf(doc: Document): Generator<Node> {
   const stack: unknown[] = [doc.contents];
   while (stack.length > 0) {
     const node = stack.pop();
@@ -198,20 +214,10 @@ function duplicateKeys(doc: Document): YAMLError[] {
       stack.push(node.value, node.key);
       continue;
     }
-    if (!isCollection(node)) continue;
-    if (isMap(node)) {
-      const seen = new Set<string>();
-      for (const { key } of node.items) {
-        if (!isScalar(key)) continue;
-        const name = String(key.value);
-        const at = key.range?.[0] ?? 0;
-        if (seen.has(name)) found.push(new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
-        seen.add(name);
-      }
-    }
-    for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
+    if (!isNode(node)) continue;
+    yield node;
+    if (isCollection(node)) for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
   }
-  return found;
 }
 
 /** Offset of the first collection nested deeper than MAX_DEPTH (iterative: the input is hostile). */
@@ -231,19 +237,9 @@ function tooDeep(doc: Document): number | undefined {
 
 const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
 
-/** The first node with an explicit tag that is not a JSON-compatible core tag (iterative, like tooDeep). */
+/** The first node with an explicit tag that is not a JSON-compatible core tag. */
 function foreignTag(doc: Document): Node | undefined {
-  const stack: unknown[] = [doc.contents];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (isPair(node)) {
-      stack.push(node.value, node.key);
-      continue;
-    }
-    if (!isNode(node)) continue;
-    if (node.tag !== undefined && !CORE_TAGS.has(node.tag)) return node;
-    if (isCollection(node)) stack.push(...[...node.items].reverse());
-  }
+  for (const node of nodesOf(doc)) if (node.tag !== undefined && !CORE_TAGS.has(node.tag)) return node;
   return undefined;
 }
 
