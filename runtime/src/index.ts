@@ -15,6 +15,15 @@ export type {
 } from './service/definition.js';
 export { openService, runService, serviceApp, StartError, stopOnSignals, type OpenedService, type RunningService, type ServiceApp, type ServiceOptions } from './service/service.js';
 export { replyWithError, serviceRoutes } from './service/routes.js';
+export {
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENT_REPLAYED_HEADER,
+  memoryIdempotencyStore,
+  postgresIdempotencyStore,
+  type ClaimOutcome,
+  type IdempotencyStore,
+  type RecordedResponse,
+} from './service/idempotency.js';
 export { errorBody, errorCode, HttpError, NotImplemented, type ErrorBody } from './errors.js';
 export { CallError, type CallFailure } from './http/call-error.js';
 export { fillPath, queryString, retryDelay, ServiceCaller, type BreakerPolicy, type CallPolicy, type ClientOperation, type ClientRequest, type HttpReply, type RetryPolicy } from './http/caller.js';

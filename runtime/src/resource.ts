@@ -4,6 +4,7 @@
  * closes them in reverse order on shutdown.
  */
 import type { Logger } from 'pino';
+import type { Postgres } from './db/postgres.js';
 import type { EventStore } from './events/outbox.js';
 
 export interface Resource<Client = unknown> {
@@ -23,6 +24,8 @@ export interface Resource<Client = unknown> {
   describe?(): string;
   /** A database that can hold the service's event outbox and inbox (PostgreSQL) offers them here. */
   readonly eventStore?: EventStore;
+  /** A PostgreSQL database (a server or the embedded one) where the runtime keeps its own records (idempotency keys). */
+  readonly postgres?: Postgres;
 }
 
 /** What a resource factory is given: the service's name, its logger and its settings. */

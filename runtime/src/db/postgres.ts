@@ -138,6 +138,7 @@ function embeddedResource(dir: string, logger: Logger): Resource<Postgres> {
   return {
     name: 'database',
     client,
+    postgres: client,
     // The outbox and inbox work the same on the embedded database (NOTIFY included).
     eventStore: postgresEventStore(client, {
       logger,
@@ -187,6 +188,7 @@ export function postgres(defaultUrl: string): ResourceFactory<Postgres> {
     const resource: Resource<Postgres> = {
       name: 'database',
       client: db,
+      postgres: db,
       // The outbox and inbox of the service's events live in its own database.
       eventStore: postgresEventStore(db, {
         logger,

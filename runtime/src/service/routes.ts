@@ -12,6 +12,7 @@ import type { HttpReply } from '../http/caller.js';
 import { REQUEST_ID_HEADER, withRequestId } from '../request-id.js';
 import { validatorCompiler } from '../validation.js';
 import type { OperationRequest, RouteDef } from './definition.js';
+import { idempotencyHooks, UNSAFE_METHODS, type IdempotencyStore } from './idempotency.js';
 
 /** Calls the handler method a route names. */
 function invoke<Ops>(operations: Ops, route: RouteDef<Ops>, request: OperationRequest): Promise<HttpReply> {
@@ -52,6 +53,8 @@ export interface RoutesOptions<Ops> {
   readonly operations: Ops;
   /** Make the request id the current one while the handler runs (`currentRequestId`), for the events it publishes. */
   readonly trackRequestId?: boolean;
+  /** Where `Idempotency-Key`s are kept; without one the header is ignored. */
+  readonly idempotency?: IdempotencyStore;
 }
 
 /**
@@ -65,11 +68,14 @@ export async function serviceRoutes<Ops>(app: FastifyInstance, options: RoutesOp
   // other media type is a 415 rather than a confusing validation error.
   app.removeContentTypeParser('text/plain');
   app.setErrorHandler(replyWithError);
+  // Only the unsafe methods pay for the hooks (GET, HEAD and OPTIONS ignore the header).
+  const idempotency = options.idempotency ? idempotencyHooks(options.idempotency) : undefined;
   for (const route of options.routes) {
     app.route({
       method: route.method,
       url: route.url,
       schema: route.schema,
+      ...(idempotency && UNSAFE_METHODS.has(route.method) ? idempotency : {}),
       handler: async (request, reply) => {
         const input: OperationRequest = {
           params: request.params,

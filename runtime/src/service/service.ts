@@ -15,6 +15,7 @@ import { createLogger } from '../logger.js';
 import { REQUEST_ID_HEADER, requestIdOf } from '../request-id.js';
 import { healthReport, type Resource } from '../resource.js';
 import type { ClientDeps, ContextOf, HandlerFactories, ResourceClients, ResourceFactories, ServiceDefinition } from './definition.js';
+import { openIdempotency, type IdempotencyStore } from './idempotency.js';
 import { serviceRoutes } from './routes.js';
 
 /** A service's Fastify server, logging with the service's pino logger. */
@@ -60,6 +61,8 @@ export interface OpenedService<Ctx, Ops, Events> {
   readonly resources: readonly Resource[];
   /** The service's events (the `broker` resource), when it has any. */
   readonly bus: EventBus<unknown> | undefined;
+  /** Where its routes keep `Idempotency-Key`s: its PostgreSQL, else memory. */
+  readonly idempotency: IdempotencyStore;
   readonly setting: (name: string) => string | undefined;
   /** Closes the resources, last opened first. */
   close(): Promise<void>;
@@ -101,6 +104,13 @@ export async function openService<Name extends string, R extends ResourceFactori
     },
   };
   let bus: EventBus<Published> | undefined;
+  let idempotency: IdempotencyStore;
+  try {
+    idempotency = await openIdempotency({ service: def.name, logger, setting, database: opened.find((r) => r.postgres !== undefined)?.postgres });
+  } catch (err) {
+    await close();
+    throw new StartError(`${def.name} cannot start: ${(err as Error).message}`, { cause: err });
+  }
   try {
     // The outbox and inbox live in the service's database when it offers them (PostgreSQL).
     const store = opened.find((r) => r.eventStore !== undefined)?.eventStore;
@@ -141,6 +151,7 @@ export async function openService<Name extends string, R extends ResourceFactori
     events,
     resources: opened,
     bus: bus as EventBus<unknown> | undefined,
+    idempotency,
     setting,
     close,
   };
@@ -154,7 +165,13 @@ export function serviceApp<Ctx, Ops, Events>(
 ): ServiceApp {
   const app = Fastify({ loggerInstance: opened.logger, genReqId: (req) => requestIdOf(req.headers) });
   // A service that publishes tags each event with the request that caused it.
-  app.register(serviceRoutes<Ops>, { components: def.components, routes: def.routes, operations: opened.operations, trackRequestId: def.events?.publishes !== undefined });
+  app.register(serviceRoutes<Ops>, {
+    components: def.components,
+    routes: def.routes,
+    operations: opened.operations,
+    trackRequestId: def.events?.publishes !== undefined,
+    idempotency: opened.idempotency,
+  });
   app.get('/health', { logLevel: 'warn' }, async (request, reply) => {
     const report = await healthReport(opened.resources, request.log);
     const status = state.draining ? 'stopping' : report.status;
