@@ -5,7 +5,8 @@
  * methods ignore the header; records expire; the store is bounded.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { defineService, HttpError, memoryIdempotencyStore, StartError, type OperationRequest, type RouteDef } from '../src/index.js';
+import { json, recordingServer, type TestServer } from '../../tests/helpers/service-process.js';
+import { defineService, fixedEndpoint, HttpError, memoryIdempotencyStore, ServiceCaller, StartError, type CallPolicy, type ClientOperation, type OperationRequest, type RouteDef } from '../src/index.js';
 import { captureLogger } from './helpers.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -55,8 +56,10 @@ const ROUTES: RouteDef<Operations>[] = [
 ];
 
 const running: { stop(): Promise<void> }[] = [];
+const servers: TestServer[] = [];
 afterEach(async () => {
   for (const r of running.splice(0)) await r.stop();
+  for (const s of servers.splice(0)) await s.close();
 });
 
 async function start(env: NodeJS.ProcessEnv = {}) {
@@ -231,5 +234,37 @@ describe('the in-memory store', () => {
     expect((await store.claim('k', 'g')).kind).toBe('mismatch');
     if (first.kind === 'claimed') await first.claim.release();
     expect((await store.claim('k', 'f')).kind).toBe('claimed');
+  });
+});
+
+describe('ServiceCaller with an Idempotency-Key', () => {
+  const POST: ClientOperation = { name: 'createOrder', method: 'POST', path: '/orders', statuses: [201] };
+  const policy = (timeoutMs: number, minMs: number, attempts = 4): CallPolicy => ({
+    timeoutMs,
+    retry: { attempts, backoff: 'fixed', minMs, maxMs: minMs },
+    breaker: { failMax: 100, resetTimeoutMs: 1_000 },
+  });
+  const callerOf = (url: string, p: CallPolicy) => new ServiceCaller('orders', p, fixedEndpoint(url), captureLogger().logger);
+
+  it('retries a POST that reached the callee, with the same key on every attempt', async () => {
+    let n = 0;
+    const server = await recordingServer((_, res) => (++n < 3 ? json(res, 503) : json(res, 201, { id: 1 })));
+    servers.push(server);
+    const reply = await callerOf(server.url, policy(1_000, 20)).call(POST, { body: { item: 'lamp' }, headers: { 'Idempotency-Key': 'saga-9/reserve/action' } });
+    expect(reply).toEqual({ status: 201, body: { id: 1 } });
+    expect(server.requests.map((r) => r.headers['idempotency-key'])).toEqual(['saga-9/reserve/action', 'saga-9/reserve/action', 'saga-9/reserve/action']);
+    // Without a key, the same POST is tried once.
+    n = 0;
+    await expect(callerOf(server.url, policy(1_000, 20)).call(POST, { body: { item: 'lamp' } })).rejects.toMatchObject({ reason: 'bad-status' });
+    expect(server.requests).toHaveLength(4);
+  });
+
+  it('gets the answer of a slow first attempt through the timeout and the 409 that follow it, the handler running once', async () => {
+    const { url, calls } = await start();
+    // Attempt 1 times out at 150 ms while the handler runs to 400 ms; attempt 2 (about 250 ms)
+    // meets the claim (409); a later one gets the recorded answer.
+    const reply = await callerOf(url, policy(150, 100, 8)).call(POST, { body: { item: 'lamp', delayMs: 400 }, headers: { 'idempotency-key': 'saga-3/pay/action' } });
+    expect(reply).toEqual({ status: 201, body: { id: 1, item: 'lamp' } });
+    expect(calls.create).toBe(1);
   });
 });

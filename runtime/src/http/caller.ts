@@ -16,6 +16,7 @@ import {
 } from 'cockatiel';
 import type { Logger } from 'pino';
 import { REQUEST_ID_HEADER } from '../request-id.js';
+import { IDEMPOTENCY_KEY_HEADER, KEY_IN_USE } from '../service/idempotency.js';
 import { CallError } from './call-error.js';
 import type { Endpoint } from './endpoint.js';
 
@@ -98,6 +99,14 @@ export function errorCode(err: unknown): string | undefined {
 /** A failure the breaker counts: an attempt that failed, or a server error. */
 const isServerError = (reply: unknown): boolean => (reply as HttpReply).status >= 500;
 
+/** The callee is still handling an earlier attempt with the same `Idempotency-Key`: worth another try, not a failure. */
+const isKeyInUse = (reply: unknown): boolean => {
+  const { status, body } = reply as HttpReply;
+  return status === 409 && (body as { error?: unknown } | undefined)?.error === KEY_IN_USE;
+};
+
+const hasIdempotencyKey = (headers: ClientRequest['headers']): boolean => Object.keys(headers ?? {}).some((name) => name.toLowerCase() === IDEMPOTENCY_KEY_HEADER);
+
 /**
  * Retry delays between `minMs` and `maxMs`: exponential doubles from `minMs` with "equal
  * jitter" (a random point in the upper half of the step); fixed waits `minMs` plus up to 20%.
@@ -138,6 +147,7 @@ export class ServiceCaller {
   readonly breaker: CircuitBreakerPolicy;
   private readonly retryAll: CockatielRetry;
   private readonly retryUnsent: CockatielRetry;
+  private readonly retryKeyed: CockatielRetry;
 
   constructor(
     readonly service: string,
@@ -156,6 +166,7 @@ export class ServiceCaller {
     const backoff = new DelegateBackoff<IRetryBackoffContext<unknown>>((context) => retryDelay(policy.retry, context.attempt));
     const options = { maxAttempts: Math.max(0, policy.retry.attempts - 1), backoff };
     this.retryAll = retry(failure, options);
+    this.retryKeyed = retry(handleWhen((err) => err instanceof AttemptError).orWhenResult((reply) => isServerError(reply) || isKeyInUse(reply)), options);
     this.retryUnsent = retry(
       handleWhen((err) => err instanceof AttemptError && err.unsent),
       options,
@@ -177,7 +188,9 @@ export class ServiceCaller {
   }
 
   private async send(operation: ClientOperation, request: ClientRequest): Promise<HttpReply> {
-    const policy = IDEMPOTENT.has(operation.method) ? this.retryAll : this.retryUnsent;
+    // A request with an `Idempotency-Key` (sent unchanged on every attempt) runs once at the
+    // callee however often it arrives, so it is retried whatever its method.
+    const policy = hasIdempotencyKey(request.headers) ? this.retryKeyed : IDEMPOTENT.has(operation.method) ? this.retryAll : this.retryUnsent;
     let reply: HttpReply;
     try {
       reply = await policy.execute(() => this.breaker.execute(() => this.attempt(operation, request)));
