@@ -204,6 +204,7 @@ describe('a service answering Idempotency-Key', () => {
     const after = await send(`${url}/orders`, { key: 'k-ttl', body: { item: 'lamp' } });
     expect(after.headers.get('idempotent-replayed')).toBeNull();
     expect(await after.json()).toEqual({ id: 2, item: 'lamp' });
+    expect(calls.create).toBe(2);
   });
 
   it('refuses to start with a malformed IDEMPOTENCY_TTL', async () => {
