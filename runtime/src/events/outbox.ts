@@ -18,6 +18,7 @@
  */
 import type { Logger } from 'pino';
 import type { Postgres } from '../db/postgres.js';
+import { tablesOnce } from '../db/tables.js';
 import type { Deduper } from './dedupe.js';
 import type { WireMessage } from './message.js';
 
@@ -91,18 +92,8 @@ const TABLES_LOCK = 727_274_001;
 
 export function postgresEventStore(db: Postgres, options: EventStoreOptions): EventStore {
   const { logger } = options;
-  let prepared: Promise<void> | undefined;
 
-  const prepare = (): Promise<void> =>
-    (prepared ??= db
-      .transaction(async (tx) => {
-        await tx.query('SELECT pg_advisory_xact_lock($1)', [TABLES_LOCK]);
-        for (const statement of TABLES.split(';').map((s) => s.trim()).filter(Boolean)) await tx.query(statement);
-      })
-      .catch((err: unknown) => {
-        prepared = undefined;
-        throw err;
-      }));
+  const prepare = tablesOnce(db, TABLES_LOCK, TABLES);
 
   /** One relay transaction: lock a batch, publish it (confirms pipelined), delete it. */
   const relayBatch = async (publish: (message: WireMessage) => Promise<void>): Promise<number> => {

@@ -16,6 +16,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Postgres } from '../db/postgres.js';
+import { tablesOnce } from '../db/tables.js';
 import { HttpError } from '../errors.js';
 import { parseDuration } from '../events/topology.js';
 import { REQUEST_ID_HEADER } from '../request-id.js';
@@ -164,19 +165,9 @@ export function postgresIdempotencyStore(db: Postgres, options: PostgresIdempote
   const { service, ttlMs, logger } = options;
   const leaseMs = options.leaseMs ?? LEASE_MS;
   const pruneEveryMs = options.pruneEveryMs ?? PRUNE_EVERY_MS;
-  let prepared: Promise<void> | undefined;
   let lastPrune = 0;
 
-  const prepare = (): Promise<void> =>
-    (prepared ??= db
-      .transaction(async (tx) => {
-        await tx.query('SELECT pg_advisory_xact_lock($1)', [TABLE_LOCK]);
-        for (const statement of TABLE.split(';').map((s) => s.trim()).filter(Boolean)) await tx.query(statement);
-      })
-      .catch((err: unknown) => {
-        prepared = undefined;
-        throw err;
-      }));
+  const prepare = tablesOnce(db, TABLE_LOCK, TABLE);
 
   const prune = async (): Promise<void> => {
     if (Date.now() - lastPrune < pruneEveryMs) return;
