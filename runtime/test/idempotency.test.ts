@@ -18,11 +18,12 @@ class Operations {
     this.calls[name] = (this.calls[name] ?? 0) + 1;
     return this.calls[name];
   }
-  async create(request: OperationRequest): Promise<{ status: 201; body: { id: number; item: string } }> {
+  async create(request: OperationRequest): Promise<{ status: 201; body: { id: number; item: string; internal?: string } }> {
     const id = this.count('create');
     const { item, delayMs } = request.body as { item: string; delayMs?: number };
     if (delayMs) await sleep(delayMs);
-    return { status: 201, body: { id, item } };
+    // Not in the response schema of POST /orders: serialised away, whether recorded or not.
+    return { status: 201, body: { id, item, internal: 'x' } };
   }
   async flaky(): Promise<{ status: 201; body: { ok: true } }> {
     if (this.count('flaky') === 1) throw new Error('the disk is full');
@@ -46,7 +47,12 @@ class Operations {
 }
 
 const ROUTES: RouteDef<Operations>[] = [
-  { operation: 'create', method: 'POST', url: '/orders', schema: {} },
+  {
+    operation: 'create',
+    method: 'POST',
+    url: '/orders',
+    schema: { response: { 201: { type: 'object', properties: { id: { type: 'integer' }, item: { type: 'string' } } } } },
+  },
   { operation: 'create', method: 'PUT', url: '/orders/:id', schema: {} },
   { operation: 'flaky', method: 'POST', url: '/flaky', schema: {} },
   { operation: 'unavailable', method: 'POST', url: '/unavailable', schema: {} },

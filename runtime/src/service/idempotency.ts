@@ -18,6 +18,7 @@ import type { Logger } from 'pino';
 import type { Postgres } from '../db/postgres.js';
 import { tablesOnce } from '../db/tables.js';
 import { HttpError } from '../errors.js';
+import type { HttpReply } from '../http/caller.js';
 import { parseDuration } from '../events/topology.js';
 import { REQUEST_ID_HEADER } from '../request-id.js';
 
@@ -253,68 +254,53 @@ export async function openIdempotency({ service, logger, setting, database }: Id
   return store;
 }
 
-/** What can be recorded of a payload Fastify is about to send: text, or nothing. */
-function recordable(payload: unknown): { body?: string } | undefined {
-  if (payload === undefined || payload === null) return {};
-  if (typeof payload === 'string') return { body: payload };
-  if (Buffer.isBuffer(payload)) return { body: payload.toString('utf8') };
-  return undefined; // a stream
-}
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /**
- * The two route hooks of a service's unsafe routes: `preHandler` claims the key (or answers for
- * it), `onSend` records what the handler's request is answered with, errors included.
+ * Answers a request that carries `Idempotency-Key`: claims the key and answers with `run` (which
+ * never throws: a handler's error comes back as its `Error` reply), recording what is sent unless
+ * it is a 5xx; or replays the recorded answer; or refuses (409, 422, 400 for a malformed key).
+ * The answer is serialised here, by the route's response schema as Fastify would, so that the
+ * bytes recorded are the bytes sent.
  */
-export function idempotencyHooks(store: IdempotencyStore): {
-  preHandler(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined>;
-  onSend(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown>;
-} {
-  const claims = new WeakMap<FastifyRequest, Claim>();
-  return {
-    async preHandler(request, reply) {
-      const key = request.headers[IDEMPOTENCY_KEY_HEADER];
-      if (key === undefined) return undefined;
-      if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH) {
-        throw new HttpError(400, `Idempotency-Key must be 1 to ${MAX_KEY_LENGTH} characters long`);
-      }
-      let outcome: ClaimOutcome;
-      try {
-        outcome = await store.claim(key, requestFingerprint(request.method, request.routeOptions.url ?? request.url, request));
-      } catch (err) {
-        throw new HttpError(503, `idempotency keys cannot be checked now: ${(err as Error).message}`, undefined, { cause: err });
-      }
-      switch (outcome.kind) {
-        case 'claimed':
-          claims.set(request, outcome.claim);
-          return undefined;
-        case 'replay': {
-          const { status, contentType, body } = outcome.response;
-          if (contentType !== undefined) reply.header('content-type', contentType);
-          return reply.header(REQUEST_ID_HEADER, request.id).header(IDEMPOTENT_REPLAYED_HEADER, 'true').code(status).send(body);
-        }
-        case 'in-progress':
-          throw new HttpError(409, 'a request with this Idempotency-Key is still being handled; retry it later', KEY_IN_USE);
-        case 'mismatch':
-          throw new HttpError(422, 'this Idempotency-Key was used for another request (another method, URL or body)', KEY_REUSED);
-      }
-    },
-    async onSend(request, reply, payload) {
-      const claim = claims.get(request);
-      if (!claim) return payload;
-      claims.delete(request);
-      const content = reply.statusCode < 500 ? recordable(payload) : undefined;
-      try {
-        if (content) {
-          const contentType = reply.getHeader('content-type');
-          await claim.complete({ status: reply.statusCode, ...(typeof contentType === 'string' ? { contentType } : {}), ...content });
-        } else {
-          await claim.release();
-        }
-      } catch (err) {
-        // The answer goes out anyway; a retry meets the claim until its lease ends.
-        request.log.warn({ err: { message: (err as Error).message } }, 'recording the answer of an idempotency key failed');
-      }
-      return payload;
-    },
-  };
+export async function answerOnce(store: IdempotencyStore, request: FastifyRequest, reply: FastifyReply, run: () => Promise<HttpReply>): Promise<FastifyReply> {
+  const key = request.headers[IDEMPOTENCY_KEY_HEADER];
+  if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH) {
+    throw new HttpError(400, `Idempotency-Key must be 1 to ${MAX_KEY_LENGTH} characters long`);
+  }
+  let outcome: ClaimOutcome;
+  try {
+    outcome = await store.claim(key, requestFingerprint(request.method, request.routeOptions.url ?? request.url, request));
+  } catch (err) {
+    throw new HttpError(503, `idempotency keys cannot be checked now: ${(err as Error).message}`, undefined, { cause: err });
+  }
+  if (outcome.kind === 'in-progress') throw new HttpError(409, 'a request with this Idempotency-Key is still being handled; retry it later', KEY_IN_USE);
+  if (outcome.kind === 'mismatch') throw new HttpError(422, 'this Idempotency-Key was used for another request (another method, URL or body)', KEY_REUSED);
+  reply.header(REQUEST_ID_HEADER, request.id);
+  if (outcome.kind === 'replay') {
+    const { status, contentType, body } = outcome.response;
+    if (contentType !== undefined) reply.header('content-type', contentType);
+    return reply.header(IDEMPOTENT_REPLAYED_HEADER, 'true').code(status).send(body);
+  }
+  const { claim } = outcome;
+  let body: string | undefined;
+  let status: number;
+  try {
+    const answer = await run();
+    status = answer.status;
+    reply.code(status);
+    if (answer.body !== undefined) body = String(reply.serialize(answer.body));
+  } catch (err) {
+    await claim.release().catch(() => undefined);
+    throw err;
+  }
+  try {
+    if (status >= 500) await claim.release();
+    else await claim.complete({ status, ...(body !== undefined ? { contentType: JSON_CONTENT_TYPE, body } : {}) });
+  } catch (err) {
+    // The answer goes out anyway; a retry meets the claim until its lease ends.
+    request.log.warn({ err: { message: (err as Error).message } }, 'recording the answer of an idempotency key failed');
+  }
+  if (body !== undefined) reply.header('content-type', JSON_CONTENT_TYPE);
+  return reply.send(body);
 }
