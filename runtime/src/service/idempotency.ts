@@ -5,7 +5,7 @@
  * cannot tell whether its request arrived, can then send it again safely.
  *
  * A key is claimed before the handler runs: a second request with it meanwhile is a 409 (retry
- * later), one with another method, URL, parameters or body is a 422. A 5xx (a handler that threw)
+ * later), one with another method, URL, parameters or body is a 422. A 5xx (an unexpected throw)
  * is not recorded, so a retry can succeed; any other answer is, a refusal included.
  *
  * Records live in the service's PostgreSQL when it has one (`microgen_idempotency`: shared by
