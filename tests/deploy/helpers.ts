@@ -1,5 +1,5 @@
 /**
- * The specs whose deployment files the deploy tests check, generated once per test file: the
+ * The specs whose deployment files the deploy tests check, generated once per worker: the
  * shop (Kong, Consul, every database kind), the minimal system (the Node gateway), two fixtures
  * (the Node gateway with a secret, Redis counts and Kubernetes overrides; Kong with a public key),
  * and each of the first three in monolith mode.
@@ -37,7 +37,10 @@ export async function generateSpec(name: string, text = SPECS[name]()): Promise<
 }
 
 const generated = new Map<string, Promise<string>>();
-/** generateSpec, once per spec and test file: for tests that only read the files. */
+/**
+ * generateSpec, once per spec and worker (the fast project's files share modules, so this map):
+ * for tests that only read the files.
+ */
 export function generatedSpec(name: string): Promise<string> {
   if (!generated.has(name)) generated.set(name, generateSpec(name));
   return generated.get(name)!;
