@@ -4,11 +4,11 @@
  * journal, and the next run's first step (`recover`) restores the old tree, whatever the spec
  * now says; planning alone reads only.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SimulatedCrash } from '../../src/apply/journal.js';
+import { SimulatedCrash, type FileOp } from '../../src/apply/journal.js';
 import { applyPlan, planRun, recover, type EngineInput } from '../../src/engine.js';
 import { runCli } from '../helpers/io.js';
 import { ROOT } from '../helpers/system.js';
@@ -23,8 +23,12 @@ const OLD = withService(MINIMAL, 'echo');
 const NEW = withService(MINIMAL.replace('      greet:', '      hello:'), 'pong');
 
 let base: string;
-beforeAll(() => void (base = mkdtempSync(join(tmpdir(), 'crash-'))));
-afterAll(() => rmSync(base, { recursive: true, force: true }));
+/** OLD generated, then a user edit: where every scenario starts (made once, copied per k). */
+let start: string;
+let oldTree: Map<string, string>;
+/** What generating NEW over `start` does, uninterrupted. */
+let ops: FileOp[];
+let newTree: Map<string, string>;
 
 function input(dir: string): EngineInput {
   return { specPath: join(dir, 'microgen.yaml'), specDisplay: 'microgen.yaml', outDir: dir, generator: 'microgen test', version: '0.0.0' };
@@ -39,11 +43,24 @@ async function generate(dir: string, spec: string, seam?: { failAfter: number; m
 
 const noSpec = (p: string) => p === 'microgen.yaml';
 
+beforeAll(async () => {
+  base = mkdtempSync(join(tmpdir(), 'crash-'));
+  start = mkdtempSync(join(base, 'start-'));
+  await generate(start, OLD);
+  writeFileSync(join(start, 'services/greeter/src/handlers/operations.ts'), readFileSync(join(start, 'services/greeter/src/handlers/operations.ts'), 'utf8') + '// user edit\n');
+  oldTree = readTree(start, { skip: noSpec });
+  const reference = mkdtempSync(join(base, 'ref-'));
+  cpSync(start, reference, { recursive: true });
+  ops = await generate(reference, NEW);
+  newTree = readTree(reference, { skip: noSpec });
+});
+afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+/** A copy of `start` (its tree checked to be the old one), then NEW generated with a crash after k operations. */
 async function scenario(k: number, mode: 'soft' | 'hard') {
   const dir = mkdtempSync(join(base, `k${k}-`));
-  await generate(dir, OLD);
-  writeFileSync(join(dir, 'services/greeter/src/handlers/operations.ts'), readFileSync(join(dir, 'services/greeter/src/handlers/operations.ts'), 'utf8') + '// user edit\n');
-  const oldTree = readTree(dir, { skip: noSpec });
+  cpSync(start, dir, { recursive: true });
+  expect(readTree(dir, { skip: noSpec }), `k=${k}: the copy`).toEqual(oldTree);
   let crashed = false;
   try {
     await generate(dir, NEW, { failAfter: k, mode });
@@ -51,26 +68,18 @@ async function scenario(k: number, mode: 'soft' | 'hard') {
     expect(err).toBeInstanceOf(SimulatedCrash);
     crashed = true;
   }
-  return { dir, oldTree, crashed };
+  return { dir, crashed };
 }
 
 describe('crash during apply', () => {
-  it('the plan has enough operations to make the test meaningful', async () => {
-    const dir = mkdtempSync(join(base, 'count-'));
-    await generate(dir, OLD);
-    const ops = await generate(dir, NEW);
+  it('the plan has enough operations to make the test meaningful', () => {
     expect(ops.length).toBeGreaterThan(10);
     expect(ops.some((o) => o.kind === 'delete')).toBe(true);
   });
 
   it('soft failure after k operations, for every k: the old tree stays, and a rerun produces the new one', async () => {
-    const reference = mkdtempSync(join(base, 'ref-'));
-    await generate(reference, OLD);
-    writeFileSync(join(reference, 'services/greeter/src/handlers/operations.ts'), readFileSync(join(reference, 'services/greeter/src/handlers/operations.ts'), 'utf8') + '// user edit\n');
-    const ops = await generate(reference, NEW);
-    const newTree = readTree(reference, { skip: noSpec });
     for (let k = 0; k <= ops.length; k++) {
-      const { dir, oldTree, crashed } = await scenario(k, 'soft');
+      const { dir, crashed } = await scenario(k, 'soft');
       expect(crashed, `k=${k}`).toBe(true);
       expect(readTree(dir, { skip: noSpec }), `k=${k}`).toEqual(oldTree);
       await generate(dir, NEW);
@@ -79,11 +88,8 @@ describe('crash during apply', () => {
   });
 
   it('hard failure after k operations, for every k: recovery restores the old tree', async () => {
-    const probe = mkdtempSync(join(base, 'probe-'));
-    await generate(probe, OLD);
-    const count = (await generate(probe, NEW)).length;
-    for (let k = 0; k <= count; k++) {
-      const { dir, oldTree, crashed } = await scenario(k, 'hard');
+    for (let k = 0; k <= ops.length; k++) {
+      const { dir, crashed } = await scenario(k, 'hard');
       expect(crashed).toBe(true);
       writeFileSync(join(dir, 'microgen.yaml'), OLD);
       expect(recover(dir), `k=${k}`).toBe('rolled-back');
@@ -99,7 +105,7 @@ describe('crash during apply', () => {
   });
 
   it.each(['generate', 'check'])('%s recovers first, even when the spec now has lint errors', async (command) => {
-    const { dir, oldTree } = await scenario(3, 'hard');
+    const { dir } = await scenario(3, 'hard');
     writeFileSync(join(dir, 'microgen.yaml'), `${NEW}\nnot-a-key: true\n`);
     const run = await runCli([command, join(dir, 'microgen.yaml')]);
     expect(run.code).toBe(1);
