@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { FAST_TMP } from './tests/helpers/fast-tmp.js';
 
 /**
  * Two projects: `fast` (unit, golden and property tests of the generator and the runtime; at most a
@@ -22,8 +23,21 @@ export default defineConfig({
       // files imported TypeScript, ts-morph, ajv, yaml and the generator afresh, about a third of
       // the project's CPU time. So a fast test must leave no process-wide state behind: no
       // process.env or cwd change, no fake timers or spies left on, no server left listening; a
-      // setter such as setPrompter is restored in afterEach.
-      { extends: true, test: { name: 'fast', include: ['tests/**/*.test.ts', 'runtime/test/**/*.test.ts'], exclude: E2E, maxWorkers: 2, isolate: false, sequence: { groupOrder: 0 } } },
+      // setter such as setPrompter is restored in afterEach. Their temporary files go to a folder
+      // of the run's own, in memory when there is room (tests/helpers/fast-tmp.ts).
+      {
+        extends: true,
+        test: {
+          name: 'fast',
+          include: ['tests/**/*.test.ts', 'runtime/test/**/*.test.ts'],
+          exclude: E2E,
+          maxWorkers: 2,
+          isolate: false,
+          env: { TMPDIR: FAST_TMP },
+          globalSetup: ['tests/helpers/fast-tmp.ts'],
+          sequence: { groupOrder: 0 },
+        },
+      },
       { extends: true, test: { name: 'e2e', include: E2E, sequence: { groupOrder: 1 } } },
     ],
   },
