@@ -46,7 +46,11 @@ function typeErrors(objects: readonly K8sObject[]): Map<number, string[]> {
     const lines = objects.map((o, i) => `export const o${i}: ${alias(o)}.${modelOf(o).type} = ${JSON.stringify(o)};`);
     const file = join(dir, 'objects.ts');
     writeFileSync(file, [...imports, ...lines].join('\n'));
-    const program = ts.createProgram([file], { strict: true, noEmit: true, skipLibCheck: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022 });
+    // Only what the objects need: without `types` and `lib`, TypeScript also loaded the DOM and
+    // every @types package (600 files instead of 250, several times slower); they type-check
+    // complete without them.
+    const options = { strict: true, noEmit: true, skipLibCheck: true, types: [], lib: ['lib.es2022.d.ts'] };
+    const program = ts.createProgram([file], { ...options, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022 });
     const errors = new Map<number, string[]>();
     for (const d of ts.getPreEmitDiagnostics(program)) {
       const line = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line - imports.length : -1;
