@@ -44,3 +44,8 @@ export { memoryDeduper, type Deduper } from './events/dedupe.js';
 export type { EventStore, Relay } from './events/outbox.js';
 export { PublishError, type ConsumerSpec, type DeadLetter, type Delivery, type Outcome, type Transport } from './events/transport.js';
 export { deadQueueName, parseRetryDelays, queueName, receiverQueues, retryQueueName, subscriptionTopology, topicMatches, type QueueBinding, type QueueTopology } from './events/topology.js';
+export { isPermanent, SETTLED, StepFailed, stepResult, viewOf, type HistoryEntry, type SagaDefinition, type SagaRecord, type SagaState, type SagaStep, type SagaView, type StepRecord, type StepRun, type StepState } from './saga/definition.js';
+export { createSagaEngine, DEFAULT_SAGA_LEASE_MS, DEFAULT_SAGA_RETRY_DELAYS_MS, type SagaEngine, type SagaEngineOptions, type StartOptions } from './saga/engine.js';
+export { memorySagaStore, type SagaStore } from './saga/store.js';
+export { postgresSagaStore } from './saga/postgres-store.js';
+export { MAX_WAIT_MS, sagaRoutes, type SagaRoutesOptions } from './saga/routes.js';

@@ -50,13 +50,17 @@ export function formatDuration(ms: number): string {
 /** The default retry delays: three retries, after 1 s, 10 s and 1 min; then the dead-letter queue. */
 export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [1000, 10_000, 60_000];
 
-/** `EVENT_RETRY_DELAYS` (`1s,10s,1m`; empty or `none`: no retries). Throws on a malformed list. */
-export function parseRetryDelays(text: string | undefined): readonly number[] {
-  if (text === undefined) return DEFAULT_RETRY_DELAYS_MS;
+/**
+ * A list of retry delays: `EVENT_RETRY_DELAYS` (`1s,10s,1m`; empty or `none`: no retries), or
+ * another setting of the same form (`SAGA_RETRY_DELAYS`) named with its own default. Throws on a
+ * malformed list, naming the setting.
+ */
+export function parseRetryDelays(text: string | undefined, setting = 'EVENT_RETRY_DELAYS', defaults: readonly number[] = DEFAULT_RETRY_DELAYS_MS): readonly number[] {
+  if (text === undefined) return defaults;
   if (text.trim() === '' || text.trim() === 'none') return [];
   return text.split(',').map((part) => {
     const ms = parseDuration(part);
-    if (ms === undefined || ms <= 0) throw new Error(`EVENT_RETRY_DELAYS: "${part.trim()}" is not a duration like 500ms, 10s or 1m`);
+    if (ms === undefined || ms <= 0) throw new Error(`${setting}: "${part.trim()}" is not a duration like 500ms, 10s or 1m`);
     return ms;
   });
 }
