@@ -91,31 +91,36 @@ export function createSagaEngine<Input>(options: SagaEngineOptions<Input>): Saga
 
   /** The sagas this engine is running, by id. */
   const active = new Map<string, Promise<void>>();
-  /** Ends the waits in progress: retry delays, `wait` polls (on a write, or at close). */
+  /** Ends the waits in progress: all of them at close; a saga's `wait` calls when it is written. */
   const wakers = new Set<() => void>();
+  const waiters = new Map<string, Set<() => void>>();
   let closing = false;
   let timers: NodeJS.Timeout[] = [];
 
-  const pause = (ms: number): Promise<void> =>
+  /** Waits `ms`, or less when woken: by `close`, or (given a saga id) by a write of that saga. */
+  const pause = (ms: number, sagaId?: string): Promise<void> =>
     new Promise((resolve) => {
       if (closing) return resolve();
       const timer = setTimeout(done, ms);
-      wakers.add(done);
+      let mine = wakers;
+      if (sagaId !== undefined) waiters.set(sagaId, (mine = waiters.get(sagaId) ?? new Set()));
+      mine.add(done);
       function done(): void {
         clearTimeout(timer);
-        wakers.delete(done);
+        mine.delete(done);
+        if (mine.size === 0 && sagaId !== undefined) waiters.delete(sagaId);
         resolve();
       }
     });
-  const wakeAll = (): void => {
-    for (const wake of [...wakers]) wake();
+  const wake = (wakes: Iterable<() => void> | undefined): void => {
+    for (const done of [...(wakes ?? [])]) done();
   };
 
   /** Writes the record; false when another owner wrote it meanwhile (it took the saga over). */
   const save = async (record: SagaRecord): Promise<boolean> => {
     const saved = await store.save(record, owner, leaseMs);
     if (saved) record.version++;
-    wakeAll();
+    wake(waiters.get(record.id));
     return saved;
   };
 
@@ -283,7 +288,8 @@ export function createSagaEngine<Input>(options: SagaEngineOptions<Input>): Saga
       closing = true;
       for (const timer of timers) clearInterval(timer);
       timers = [];
-      wakeAll();
+      wake(wakers);
+      for (const waiting of [...waiters.values()]) wake(waiting);
       let grace: NodeJS.Timeout | undefined;
       await Promise.race([Promise.allSettled(active.values()), new Promise((resolve) => (grace = setTimeout(resolve, CLOSE_GRACE_MS)))]);
       clearTimeout(grace);
@@ -340,7 +346,7 @@ export function createSagaEngine<Input>(options: SagaEngineOptions<Input>): Saga
         const left = deadline - Date.now();
         if (SETTLED.has(record.state) || left <= 0 || closing) return viewOf(record);
         // Woken by this engine's own writes; polled for a saga another replica runs.
-        await pause(Math.min(left, WAIT_POLL_MS));
+        await pause(Math.min(left, WAIT_POLL_MS), id);
       }
     },
   };
