@@ -97,14 +97,19 @@ export function createSagaEngine<Input>(options: SagaEngineOptions<Input>): Saga
   let closing = false;
   let timers: NodeJS.Timeout[] = [];
 
-  /** Waits `ms`, or less when woken: by `close`, or (given a saga id) by a write of that saga. */
-  const pause = (ms: number, sagaId?: string): Promise<void> =>
-    new Promise((resolve) => {
+  /**
+   * A wait of `ms` that ends sooner when woken: by `close`, or (given a saga id) by a write of that
+   * saga. It listens from the moment it is made; `end()` drops it.
+   */
+  const pause = (ms: number, sagaId?: string): { readonly over: Promise<void>; readonly end: () => void } => {
+    let end: () => void = () => undefined;
+    const over = new Promise<void>((resolve) => {
       if (closing) return resolve();
       const timer = setTimeout(done, ms);
       let mine = wakers;
       if (sagaId !== undefined) waiters.set(sagaId, (mine = waiters.get(sagaId) ?? new Set()));
       mine.add(done);
+      end = done;
       function done(): void {
         clearTimeout(timer);
         mine.delete(done);
@@ -112,6 +117,8 @@ export function createSagaEngine<Input>(options: SagaEngineOptions<Input>): Saga
         resolve();
       }
     });
+    return { over, end };
+  };
   const wake = (wakes: Iterable<() => void> | undefined): void => {
     for (const done of [...(wakes ?? [])]) done();
   };
@@ -152,7 +159,7 @@ export function createSagaEngine<Input>(options: SagaEngineOptions<Input>): Saga
     record.history.push(entry(event, step, outcome.error));
     logger.warn({ sagaId: record.id, step, attempt: tries }, `saga ${name} ${record.id}: ${step} failed (${outcome.error}); retrying in ${delays[tries - 1]}ms`);
     if (!(await save(record))) return 'lost';
-    await pause(delays[tries - 1]);
+    await pause(delays[tries - 1]).over;
     return true;
   };
 
@@ -341,12 +348,15 @@ export function createSagaEngine<Input>(options: SagaEngineOptions<Input>): Saga
     async wait(id, ms) {
       const deadline = Date.now() + ms;
       for (;;) {
+        // Listening before reading: a write between the read and the wait still wakes it. Woken
+        // by this engine's own writes; polled for a saga another replica runs.
+        const next = pause(Math.min(Math.max(deadline - Date.now(), 0), WAIT_POLL_MS), id);
         const record = await store.get(name, id);
-        if (!record) return undefined;
-        const left = deadline - Date.now();
-        if (SETTLED.has(record.state) || left <= 0 || closing) return viewOf(record);
-        // Woken by this engine's own writes; polled for a saga another replica runs.
-        await pause(Math.min(left, WAIT_POLL_MS), id);
+        if (!record || SETTLED.has(record.state) || Date.now() >= deadline || closing) {
+          next.end();
+          return record && viewOf(record);
+        }
+        await next.over;
       }
     },
   };
