@@ -14,9 +14,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { poolDatabase, type Postgres } from '../src/db/postgres.js';
+import { poolDatabase, postgres, type Postgres } from '../src/db/postgres.js';
 import { openPglite, type EmbeddedPostgres } from '../src/db/pglite.js';
 import { createSagaEngine, postgresSagaStore, stepResult, type SagaDefinition, type SagaEngine, type SagaView } from '../src/index.js';
+import { openService } from '../src/service/service.js';
 import { captureLogger } from './helpers.js';
 import { callerOf, defaultAnswer, orderSaga, received, sleep, startCallee, trail, type Callee, type Callers } from './saga-helpers.js';
 
@@ -42,6 +43,8 @@ beforeAll(async () => {
   await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
   await admin.query(`CREATE DATABASE ${DB}`);
   pool = new pg.Pool({ connectionString: DB_URL, max: 5 });
+  // pool.end() resolves before its connections are gone; the DROP at the end may cut one.
+  pool.on('error', () => undefined);
   server = poolDatabase(pool);
   embedded = await openPglite(embeddedDir);
   [inventory, payment, shipping] = await Promise.all([startCallee('inventory'), startCallee('payment'), startCallee('shipping')]);
@@ -268,6 +271,35 @@ describe('sagas on a PostgreSQL server, across owners', () => {
       expect(rows.every((r) => r.owner === null)).toBe(true);
     } finally {
       await remote.close();
+    }
+  });
+});
+
+describe('a service with PostgreSQL that hosts a saga', () => {
+  it('keeps the saga in its own database', async () => {
+    const name = uniqueName();
+    const opened = await openService(
+      {
+        name: 'orders',
+        port: 0,
+        discovery: 'dns',
+        components: [],
+        routes: [],
+        resources: { db: postgres(DB_URL) },
+        clients: () => ({}),
+        handlers: { operations: () => ({}) },
+        sagas: () => [orderSaga(() => callers, name)],
+      },
+      { env: { DATABASE_URL: DB_URL }, logger: captureLogger('orders').logger },
+    );
+    try {
+      const [engine] = opened.sagas;
+      const view = await settled(engine, (await engine.start({ orderId: 'd-1', total: 1 })).id);
+      expect(view.state).toBe('completed');
+      const { rows } = await pool.query<{ state: string }>('SELECT state FROM microgen_sagas WHERE saga = $1', [name]);
+      expect(rows).toEqual([{ state: 'completed' }]);
+    } finally {
+      await opened.close();
     }
   });
 });

@@ -8,6 +8,7 @@ import Fastify from 'fastify';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../tests/helpers/service-process.js';
 import { createSagaEngine, memorySagaStore, sagaRoutes, StepFailed, type SagaEngine, type SagaStore, type SagaView } from '../src/index.js';
+import { openService, serviceApp } from '../src/service/service.js';
 import { captureLogger } from './helpers.js';
 import { callerOf, defaultAnswer, orderSaga, POLICY, received, sleep, startCallee, trail, type Callee, type Callers, type Order } from './saga-helpers.js';
 
@@ -319,5 +320,37 @@ describe('the saga routes', () => {
     // The bad requests started nothing.
     expect(received.filter((r) => r.service === 'inventory')).toHaveLength(0);
     await app.close();
+  });
+});
+
+describe('a service that hosts sagas', () => {
+  it('opens their engines as resources and serves their routes beside its own', async () => {
+    const opened = await openService(
+      {
+        name: 'orders',
+        port: 0,
+        discovery: 'dns',
+        components: [],
+        routes: [],
+        resources: {},
+        clients: () => ({}),
+        handlers: { operations: () => ({}) },
+        sagas: () => [orderSaga(() => callers)],
+      },
+      { env: { ORDERS_SAGA_RETRY_DELAYS: 'none' }, logger: captureLogger('orders').logger },
+    );
+    const app = serviceApp({ components: [], routes: [] }, opened);
+    try {
+      expect(opened.resources.map((r) => r.name)).toEqual(['saga place-order']);
+      const done = await app.inject({ method: 'POST', url: '/sagas/place-order?wait=5s', payload: { orderId: 's-1', total: 2 } });
+      expect(done.statusCode).toBe(200);
+      expect(done.json()).toMatchObject({ saga: 'place-order', state: 'completed' });
+      const health = await app.inject({ method: 'GET', url: '/health' });
+      expect(health.json()).toEqual({ status: 'ok', checks: { 'saga place-order': 'up' } });
+      expect((await app.inject({ method: 'GET', url: '/sagas/nope/1' })).json()).toEqual({ error: 'not_found', message: 'there is no saga nope here (sagas: place-order)' });
+    } finally {
+      await app.close();
+      await opened.close();
+    }
   });
 });

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { EventsDefinition, PublishOf } from '../events/definition.js';
 import type { CallPolicy, HttpReply, ServiceCaller } from '../http/caller.js';
 import type { ResourceFactory } from '../resource.js';
+import type { SagaDefinition } from '../saga/definition.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
 
@@ -87,6 +88,12 @@ export interface ServiceDefinition<Name extends string, R extends ResourceFactor
   /** The exchange, the events the service publishes and its subscriptions (absent: no events). */
   readonly events?: EventsDefinition<Published, Events>;
   readonly handlers: HandlerFactories<ContextOf<Name, R, Clients, Published>, Ops, Events, Fallbacks>;
+  /**
+   * The orchestrated sagas this service hosts, built from the context (their steps call its
+   * clients): each runs on a saga engine, kept in the service's PostgreSQL database when it has one
+   * (else in memory), and is served under `/sagas/<saga>`.
+   */
+  readonly sagas?: (ctx: ContextOf<Name, R, Clients, Published>) => readonly SagaDefinition<unknown>[];
 }
 
 /** Any service definition, as the runtime handles it without knowing its types. */

@@ -16,6 +16,10 @@ import { REQUEST_ID_HEADER, requestIdOf } from '../request-id.js';
 import { healthReport, type Resource } from '../resource.js';
 import type { ClientDeps, ContextOf, HandlerFactories, ResourceClients, ResourceFactories, ServiceDefinition } from './definition.js';
 import { openIdempotency, type IdempotencyStore } from './idempotency.js';
+import { createSagaEngine, type SagaEngine } from '../saga/engine.js';
+import { postgresSagaStore } from '../saga/postgres-store.js';
+import { sagaRoutes } from '../saga/routes.js';
+import { memorySagaStore } from '../saga/store.js';
 import { serviceRoutes } from './routes.js';
 
 /** A service's Fastify server, logging with the service's pino logger. */
@@ -63,6 +67,8 @@ export interface OpenedService<Ctx, Ops, Events> {
   readonly bus: EventBus<unknown> | undefined;
   /** Where its routes keep `Idempotency-Key`s: its PostgreSQL, else memory. */
   readonly idempotency: IdempotencyStore;
+  /** The engines of the sagas it hosts (also among `resources`). */
+  readonly sagas: readonly SagaEngine<unknown>[];
   readonly setting: (name: string) => string | undefined;
   /** Closes the resources, last opened first. */
   close(): Promise<void>;
@@ -104,9 +110,11 @@ export async function openService<Name extends string, R extends ResourceFactori
     },
   };
   let bus: EventBus<Published> | undefined;
+  // The runtime's own records (idempotency keys, sagas) live in the service's PostgreSQL, if any.
+  const database = opened.find((r) => r.postgres !== undefined)?.postgres;
   let idempotency: IdempotencyStore;
   try {
-    idempotency = await openIdempotency({ service: def.name, logger, setting, database: opened.find((r) => r.postgres !== undefined)?.postgres });
+    idempotency = await openIdempotency({ service: def.name, logger, setting, database });
   } catch (err) {
     await close();
     throw new StartError(`${def.name} cannot start: ${(err as Error).message}`, { cause: err });
@@ -143,6 +151,18 @@ export async function openService<Name extends string, R extends ResourceFactori
     }
     opened.push(bus);
   }
+  // Opened last, closed first: the steps in flight finish while the clients and the database are there.
+  const sagaStore = database ? postgresSagaStore(database) : memorySagaStore();
+  const sagas = (def.sagas?.(ctx) ?? []).map((definition) => createSagaEngine({ definition, store: sagaStore, logger, setting }));
+  for (const engine of sagas) {
+    try {
+      await engine.open();
+    } catch (err) {
+      await close();
+      throw new StartError(`${def.name} cannot start its saga ${engine.definition.name}: ${(err as Error).message}`, { cause: err });
+    }
+    opened.push(engine);
+  }
   return {
     name: def.name,
     ctx,
@@ -152,6 +172,7 @@ export async function openService<Name extends string, R extends ResourceFactori
     resources: opened,
     bus: bus as EventBus<unknown> | undefined,
     idempotency,
+    sagas,
     setting,
     close,
   };
@@ -172,6 +193,7 @@ export function serviceApp<Ctx, Ops, Events>(
     trackRequestId: def.events?.publishes !== undefined,
     idempotency: opened.idempotency,
   });
+  if (opened.sagas.length > 0) app.register(sagaRoutes, { engines: opened.sagas, components: def.components });
   app.get('/health', { logLevel: 'warn' }, async (request, reply) => {
     const report = await healthReport(opened.resources, request.log);
     const status = state.draining ? 'stopping' : report.status;
