@@ -6,7 +6,10 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { fixedEndpoint, ServiceCaller, type CallPolicy, type ClientOperation, type ClientRequest } from '../src/index.js';
+import { expect } from 'vitest';
 import { stepResult, type SagaDefinition, type StepRun } from '../src/saga/definition.js';
+import type { SagaEngine } from '../src/saga/engine.js';
+import { until } from './events-suite.js';
 import { captureLogger } from './helpers.js';
 
 export interface Order {
@@ -127,7 +130,65 @@ export function orderSaga(callers: () => Callers, name = 'place-order'): SagaDef
   };
 }
 
+/** The order saga's three callees and the callers its steps use. */
+export interface Shop {
+  readonly inventory: Callee;
+  readonly payment: Callee;
+  readonly shipping: Callee;
+  readonly callers: Callers;
+  /** Forgets the requests received and gives every callee its default answers back. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export async function startShop(): Promise<Shop> {
+  const [inventory, payment, shipping] = await Promise.all([startCallee('inventory'), startCallee('payment'), startCallee('shipping')]);
+  const callees = { inventory, payment, shipping };
+  return {
+    ...callees,
+    callers: { inventory: callerOf('inventory', inventory.url), payment: callerOf('payment', payment.url), shipping: callerOf('shipping', shipping.url) },
+    reset() {
+      received.length = 0;
+      for (const [service, callee] of Object.entries(callees)) callee.answer = defaultAnswer(service);
+    },
+    close: async () => {
+      await Promise.all(Object.values(callees).map((c) => c.close()));
+    },
+  };
+}
+
 /** `SERVICE METHOD url key` of each request received, for comparing sequences. */
 export const trail = (): string[] => received.map((r) => `${r.service} ${r.method} ${r.url} ${r.key ?? '-'}`);
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * An engine stopped while a step's call is in flight records that step and gives the saga up;
+ * another owner (`open` makes engines on one store) resumes it and calls nothing twice.
+ */
+export async function handOverCase(shop: Shop, open: (owner: string, definition: SagaDefinition<Order>) => Promise<SagaEngine<Order>>, name = 'place-order'): Promise<void> {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  shop.payment.answer = async (req, n) => {
+    if (n === 1) await held;
+    return defaultAnswer('payment')(req, n);
+  };
+  // A timeout longer than the hold: the first charge is in flight while the engine stops.
+  const slow = { ...shop.callers, payment: callerOf('payment', shop.payment.url, { ...POLICY, timeoutMs: 5_000 }) };
+  const first = await open('first', orderSaga(() => slow, name));
+  const { id } = await first.start({ orderId: 'h-1', total: 1 });
+  await until(() => received.some((r) => r.service === 'payment'), 5_000, 'the charge');
+  const closing = first.close();
+  release();
+  await closing;
+  expect((await first.get(id))?.state).toBe('running');
+
+  const second = await open('second', orderSaga(() => shop.callers, name));
+  const view = await second.wait(id, 10_000);
+  expect(view?.state).toBe('completed');
+  expect(view?.history.map((h) => h.event)).toContain('resumed');
+  // The charge that finished while the first engine stopped was recorded; nothing ran twice.
+  expect(trail()).toEqual([
+    `inventory POST /reservations ${id}/reserve/action`,
+    `payment POST /payments ${id}/charge/action`,
+    `shipping POST /shipments ${id}/ship/action`,
+  ]);
+}

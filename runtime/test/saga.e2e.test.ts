@@ -19,7 +19,8 @@ import { openPglite, type EmbeddedPostgres } from '../src/db/pglite.js';
 import { createSagaEngine, postgresSagaStore, stepResult, type SagaDefinition, type SagaEngine, type SagaView } from '../src/index.js';
 import { openService } from '../src/service/service.js';
 import { captureLogger } from './helpers.js';
-import { callerOf, defaultAnswer, orderSaga, received, sleep, startCallee, trail, type Callee, type Callers } from './saga-helpers.js';
+import { until } from './events-suite.js';
+import { callerOf, defaultAnswer, handOverCase, orderSaga, POLICY, received, startCallee, startShop, type Callee, type Callers, type Shop } from './saga-helpers.js';
 
 const SERVER = 'postgres://microgen:microgen@127.0.0.1:5432';
 const DB = `runtime_sagas_${process.pid}`;
@@ -32,7 +33,7 @@ let server: Postgres;
 let embedded: EmbeddedPostgres;
 const embeddedDir = mkdtempSync(join(tmpdir(), 'microgen-saga-pglite-'));
 
-let inventory: Callee;
+let shop: Shop;
 let payment: Callee;
 let shipping: Callee;
 let callers: Callers;
@@ -47,12 +48,12 @@ beforeAll(async () => {
   pool.on('error', () => undefined);
   server = poolDatabase(pool);
   embedded = await openPglite(embeddedDir);
-  [inventory, payment, shipping] = await Promise.all([startCallee('inventory'), startCallee('payment'), startCallee('shipping')]);
-  callers = { inventory: callerOf('inventory', inventory.url), payment: callerOf('payment', payment.url), shipping: callerOf('shipping', shipping.url) };
+  shop = await startShop();
+  ({ payment, shipping, callers } = shop);
 });
 
 afterAll(async () => {
-  await Promise.all([inventory, payment, shipping].map((c) => c.close()));
+  await shop.close();
   await embedded.close();
   rmSync(embeddedDir, { recursive: true, force: true });
   await pool.end();
@@ -60,12 +61,7 @@ afterAll(async () => {
   await admin.end();
 });
 
-beforeEach(() => {
-  received.length = 0;
-  inventory.answer = defaultAnswer('inventory');
-  payment.answer = defaultAnswer('payment');
-  shipping.answer = defaultAnswer('shipping');
-});
+beforeEach(() => shop.reset());
 
 afterEach(async () => {
   for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -90,14 +86,6 @@ async function settled<Input>(engine: SagaEngine<Input>, id: string, ms = 10_000
 }
 
 const stateOf = (view: SagaView) => Object.fromEntries(view.steps.map((s) => [s.name, s.state]));
-
-async function until(probe: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms}ms waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 describe.each([
   ['a PostgreSQL server', () => server],
@@ -158,35 +146,13 @@ describe.each([
 
   it('an engine that stops mid-step finishes that step and hands the saga over to another owner', async () => {
     const name = uniqueName();
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    payment.answer = async (req, n) => {
-      if (n === 1) await held;
-      return defaultAnswer('payment')(req, n);
-    };
-    const first = await engineOn(dbOf(), orderSaga(() => callers, name), 'first');
-    const { id } = await first.start({ orderId: 'p-4', total: 1 });
-    await until(() => received.some((r) => r.service === 'payment'), 5_000, 'the charge');
-    const closing = first.close();
-    release();
-    await closing;
-    expect((await first.get(id))?.state).toBe('running');
-
-    const second = await engineOn(dbOf(), orderSaga(() => callers, name), 'second');
-    const view = await settled(second, id);
-    expect(view.state).toBe('completed');
-    expect(view.history.map((h) => h.event)).toContain('resumed');
-    expect(trail()).toEqual([
-      `inventory POST /reservations ${id}/reserve/action`,
-      `payment POST /payments ${id}/charge/action`,
-      `shipping POST /shipments ${id}/ship/action`,
-    ]);
+    await handOverCase(shop, (owner, definition) => engineOn(dbOf(), definition, owner), name);
   });
 });
 
 /** A step per name, each `POST /steps/<name>` on one callee: what saga-host.mjs runs too. */
 function remoteSaga(name: string, steps: readonly string[], url: string): SagaDefinition<unknown> {
-  const caller = callerOf('remote', url, { timeoutMs: 60_000, retry: { attempts: 1, backoff: 'fixed', minMs: 10, maxMs: 10 }, breaker: { failMax: 1000, resetTimeoutMs: 1000 } });
+  const caller = callerOf('remote', url, { ...POLICY, timeoutMs: 60_000 });
   return {
     name,
     steps: steps.map((step) => ({

@@ -10,31 +10,26 @@ import { freePort } from '../../tests/helpers/service-process.js';
 import { createSagaEngine, memorySagaStore, sagaRoutes, StepFailed, type SagaEngine, type SagaStore, type SagaView } from '../src/index.js';
 import { openService, serviceApp } from '../src/service/service.js';
 import { captureLogger } from './helpers.js';
-import { callerOf, defaultAnswer, orderSaga, POLICY, received, sleep, startCallee, trail, type Callee, type Callers, type Order } from './saga-helpers.js';
+import { callerOf, defaultAnswer, handOverCase, orderSaga, received, startShop, trail, type Callee, type Callers, type Shop, type Order } from './saga-helpers.js';
 
 const SETTINGS: Record<string, string> = { SAGA_RETRY_DELAYS: '50ms,50ms', SAGA_LEASE_MS: '1000' };
 
-let inventory: Callee;
+let shop: Shop;
 let payment: Callee;
 let shipping: Callee;
 let callers: Callers;
 const engines: SagaEngine<Order>[] = [];
 
 beforeAll(async () => {
-  [inventory, payment, shipping] = await Promise.all([startCallee('inventory'), startCallee('payment'), startCallee('shipping')]);
-  callers = { inventory: callerOf('inventory', inventory.url), payment: callerOf('payment', payment.url), shipping: callerOf('shipping', shipping.url) };
+  shop = await startShop();
+  ({ payment, shipping, callers } = shop);
 });
 
 afterAll(async () => {
-  await Promise.all([inventory, payment, shipping].map((c) => c.close()));
+  await shop.close();
 });
 
-beforeEach(() => {
-  received.length = 0;
-  inventory.answer = defaultAnswer('inventory');
-  payment.answer = defaultAnswer('payment');
-  shipping.answer = defaultAnswer('shipping');
-});
+beforeEach(() => shop.reset());
 
 afterEach(async () => {
   for (const engine of engines.splice(0)) await engine.close();
@@ -196,40 +191,9 @@ describe('the saga engine', () => {
 
   it('an engine that stops mid-saga hands it over; another owner resumes it with the same idempotency key', async () => {
     const store = memorySagaStore();
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    payment.answer = async (req, n) => {
-      if (n === 1) await held;
-      return defaultAnswer('payment')(req, n);
-    };
-    // A timeout longer than the hold: the first charge is in flight while the engine stops.
-    const slow = { ...callers, payment: callerOf('payment', payment.url, { ...POLICY, timeoutMs: 5_000 }) };
-    const first = await engineOf({ store, owner: 'a', definition: orderSaga(() => slow) });
-    const { id } = await first.start({ orderId: 'o-9', total: 2 });
-    await waitUntil(() => received.some((r) => r.service === 'payment'));
-    const closing = first.close();
-    release();
-    await closing;
-    const paused = await first.get(id);
-    expect(paused?.state).toBe('running');
-
-    const second = await engineOf({ store, owner: 'b' });
-    const view = await settled(second, id);
-    expect(view.state).toBe('completed');
-    expect(events(view)).toContain('resumed');
-    // The charge that finished while the first engine stopped was recorded; nothing ran twice.
-    expect(received.filter((r) => r.service === 'payment').map((r) => r.key)).toEqual([`${id}/charge/action`]);
-    expect(received.filter((r) => r.service === 'shipping')).toHaveLength(1);
+    await handOverCase(shop, (owner, definition) => engineOf({ store, owner, definition }));
   });
 });
-
-async function waitUntil(probe: () => boolean, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await sleep(10);
-  }
-}
 
 describe('the saga routes', () => {
   async function appOf() {

@@ -6,6 +6,7 @@
  * take the same saga.
  */
 import type { Postgres } from '../db/postgres.js';
+import { tablesOnce } from '../db/tables.js';
 import type { HistoryEntry, SagaRecord, SagaState, StepRecord } from './definition.js';
 import { leased, type SagaStore } from './store.js';
 
@@ -28,7 +29,7 @@ CREATE TABLE IF NOT EXISTS microgen_sagas (
 CREATE INDEX IF NOT EXISTS microgen_sagas_state ON microgen_sagas (saga, state, created_at)`;
 
 /** An arbitrary constant: replicas creating the table at once take turns on this lock. */
-const TABLES_LOCK = 727_274_002;
+const TABLES_LOCK = 727_274_003;
 
 interface Row {
   id: string;
@@ -60,17 +61,7 @@ const recordOf = (row: Row): SagaRecord => ({
 const leaseUntil = (n: number): string => `now() + $${n}::integer * interval '1 millisecond'`;
 
 export function postgresSagaStore(db: Postgres): SagaStore {
-  let prepared: Promise<void> | undefined;
-  const prepare = (): Promise<void> =>
-    (prepared ??= db
-      .transaction(async (tx) => {
-        await tx.query('SELECT pg_advisory_xact_lock($1)', [TABLES_LOCK]);
-        for (const statement of TABLES.split(';').map((s) => s.trim()).filter(Boolean)) await tx.query(statement);
-      })
-      .catch((err: unknown) => {
-        prepared = undefined;
-        throw err;
-      }));
+  const prepare = tablesOnce(db, TABLES_LOCK, TABLES);
 
   return {
     prepare,
