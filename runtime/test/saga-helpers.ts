@@ -9,6 +9,7 @@ import { fixedEndpoint, ServiceCaller, type CallPolicy, type ClientOperation, ty
 import { expect } from 'vitest';
 import { stepResult, type SagaDefinition, type StepRun } from '../src/saga/definition.js';
 import type { SagaEngine } from '../src/saga/engine.js';
+import type { ResourceFactories } from '../src/service/definition.js';
 import { until } from './events-suite.js';
 import { captureLogger } from './helpers.js';
 
@@ -156,6 +157,19 @@ export async function startShop(): Promise<Shop> {
     },
   };
 }
+
+/** A service `orders` with no routes of its own that hosts `sagas`. */
+export const sagaHost = <R extends ResourceFactories>(resources: R, sagas: () => readonly SagaDefinition<unknown>[]) => ({
+  name: 'orders',
+  port: 0,
+  discovery: 'dns' as const,
+  components: [],
+  routes: [],
+  resources,
+  clients: () => ({}),
+  handlers: { operations: () => ({}) },
+  sagas,
+});
 
 /** `SERVICE METHOD url key` of each request received, for comparing sequences. */
 export const trail = (): string[] => received.map((r) => `${r.service} ${r.method} ${r.url} ${r.key ?? '-'}`);

@@ -20,7 +20,7 @@ import { createSagaEngine, postgresSagaStore, stepResult, type SagaDefinition, t
 import { openService } from '../src/service/service.js';
 import { captureLogger } from './helpers.js';
 import { until } from './events-suite.js';
-import { callerOf, defaultAnswer, handOverCase, orderSaga, POLICY, received, startCallee, startShop, type Callee, type Callers, type Shop } from './saga-helpers.js';
+import { callerOf, defaultAnswer, handOverCase, orderSaga, sagaHost, POLICY, received, startCallee, startShop, type Callee, type Callers, type Shop } from './saga-helpers.js';
 
 const SERVER = 'postgres://microgen:microgen@127.0.0.1:5432';
 const DB = `runtime_sagas_${process.pid}`;
@@ -245,17 +245,7 @@ describe('a service with PostgreSQL that hosts a saga', () => {
   it('keeps the saga in its own database', async () => {
     const name = uniqueName();
     const opened = await openService(
-      {
-        name: 'orders',
-        port: 0,
-        discovery: 'dns',
-        components: [],
-        routes: [],
-        resources: { db: postgres(DB_URL) },
-        clients: () => ({}),
-        handlers: { operations: () => ({}) },
-        sagas: () => [orderSaga(() => callers, name)],
-      },
+      sagaHost({ db: postgres(DB_URL) }, () => [orderSaga(() => callers, name)]),
       { env: { DATABASE_URL: DB_URL }, logger: captureLogger('orders').logger },
     );
     try {

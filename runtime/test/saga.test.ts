@@ -10,7 +10,7 @@ import { freePort } from '../../tests/helpers/service-process.js';
 import { createSagaEngine, memorySagaStore, sagaRoutes, StepFailed, type SagaEngine, type SagaStore, type SagaView } from '../src/index.js';
 import { openService, serviceApp } from '../src/service/service.js';
 import { captureLogger } from './helpers.js';
-import { callerOf, defaultAnswer, handOverCase, orderSaga, received, startShop, trail, type Callee, type Callers, type Shop, type Order } from './saga-helpers.js';
+import { callerOf, defaultAnswer, handOverCase, orderSaga, sagaHost, received, startShop, trail, type Callee, type Callers, type Shop, type Order } from './saga-helpers.js';
 
 const SETTINGS: Record<string, string> = { SAGA_RETRY_DELAYS: '50ms,50ms', SAGA_LEASE_MS: '1000' };
 
@@ -290,17 +290,7 @@ describe('the saga routes', () => {
 describe('a service that hosts sagas', () => {
   it('opens their engines as resources and serves their routes beside its own', async () => {
     const opened = await openService(
-      {
-        name: 'orders',
-        port: 0,
-        discovery: 'dns',
-        components: [],
-        routes: [],
-        resources: {},
-        clients: () => ({}),
-        handlers: { operations: () => ({}) },
-        sagas: () => [orderSaga(() => callers)],
-      },
+      sagaHost({}, () => [orderSaga(() => callers)]),
       { env: { ORDERS_SAGA_RETRY_DELAYS: 'none' }, logger: captureLogger('orders').logger },
     );
     const app = serviceApp({ components: [], routes: [] }, opened);
