@@ -15,6 +15,7 @@ import { callerOf, defaultAnswer, handOverCase, orderSaga, sagaHost, received, s
 const SETTINGS: Record<string, string> = { SAGA_RETRY_DELAYS: '50ms,50ms', SAGA_LEASE_MS: '1000' };
 
 let shop: Shop;
+let inventory: Callee;
 let payment: Callee;
 let shipping: Callee;
 let callers: Callers;
@@ -22,7 +23,7 @@ const engines: SagaEngine<Order>[] = [];
 
 beforeAll(async () => {
   shop = await startShop();
-  ({ payment, shipping, callers } = shop);
+  ({ inventory, payment, shipping, callers } = shop);
 });
 
 afterAll(async () => {
@@ -134,6 +135,28 @@ describe('the saga engine', () => {
     const retries = view.history.filter((h) => h.event === 'step-retrying');
     expect(retries.map((h) => h.error)).toEqual(['payment.charge answered 503, which the spec does not declare', 'payment.charge timed out after 300ms']);
     expect(stateOf(view)).toEqual({ reserve: 'succeeded', charge: 'succeeded', ship: 'succeeded' });
+  });
+
+  it("retries a callee's 409 idempotency_key_in_use (declared or not), which is no refusal", async () => {
+    const inUse = { status: 409, body: { error: 'idempotency_key_in_use', message: 'an earlier request with this key is still being handled' } };
+    inventory.answer = (req, n) => (n === 1 ? inUse : defaultAnswer('inventory')(req, n));
+    // charge does not declare 409: the CallError keeps no body, and is retried too.
+    payment.answer = (req, n) => (n === 1 ? inUse : defaultAnswer('payment')(req, n));
+    const engine = await engineOf();
+    const { id } = await engine.start({ orderId: 'o-10', total: 7 });
+    const view = await settled(engine, id);
+    expect(view.state).toBe('completed');
+    expect(trail()).toEqual([
+      `inventory POST /reservations ${id}/reserve/action`,
+      `inventory POST /reservations ${id}/reserve/action`,
+      `payment POST /payments ${id}/charge/action`,
+      `payment POST /payments ${id}/charge/action`,
+      `shipping POST /shipments ${id}/ship/action`,
+    ]);
+    expect(view.history.filter((h) => h.event === 'step-retrying').map((h) => h.error)).toEqual([
+      'inventory.reserve answered 409: an earlier request with this key is still being handled',
+      'payment.charge answered 409, which the spec does not declare',
+    ]);
   });
 
   it('a step whose retries run out (connection refused) fails, and the saga is compensated', async () => {

@@ -5,6 +5,7 @@
 import { CallError } from '../http/call-error.js';
 import type { HttpReply } from '../http/caller.js';
 import { HttpError } from '../errors.js';
+import { KEY_IN_USE } from '../service/idempotency.js';
 
 /** What a step's action or compensation is given. */
 export interface StepRun<Input> {
@@ -128,23 +129,30 @@ export class StepFailed extends Error {
 /**
  * Whether a step's failure is final: `StepFailed`, or a 4xx the callee answered (a `CallError` of
  * an undeclared 4xx, an `HttpError` with a 4xx status). Timeouts, refused connections, an open
- * breaker and 5xx answers are transient.
+ * breaker and 5xx answers are transient. So is an undeclared 409: it may be the callee saying it
+ * is still handling an earlier try with the same `Idempotency-Key` (the `CallError` does not keep
+ * the body that would tell), and failing the step then would leave an action that completes at the
+ * callee uncompensated; a real conflict answers the same again, and fails once retries ran out.
  */
 export function isPermanent(err: unknown): boolean {
   if (err instanceof StepFailed) return true;
   const status = err instanceof CallError ? err.status : err instanceof HttpError ? err.status : undefined;
+  if (err instanceof CallError && status === 409) return false;
   return status !== undefined && status >= 400 && status < 500;
 }
 
 /**
  * The body of a declared reply when it is a success (2xx); a declared 4xx fails the step at once
- * (`StepFailed`), a declared 5xx throws an error that is retried. The generated clients return
+ * (`StepFailed`), a declared 5xx (or a 409 `idempotency_key_in_use`) throws an error that is
+ * retried. The generated clients return
  * declared errors as replies rather than throwing them, so a step's action ends with this.
  */
 export function stepResult(reply: HttpReply, what = 'the call'): unknown {
   if (reply.status >= 200 && reply.status < 300) return reply.body ?? null;
-  const said = (reply.body as { message?: unknown } | undefined)?.message;
+  const { message: said, error: code } = (reply.body ?? {}) as { message?: unknown; error?: unknown };
   const message = `${what} answered ${reply.status}${typeof said === 'string' ? `: ${said}` : ''}`;
-  if (reply.status >= 400 && reply.status < 500) throw new StepFailed(message, reply.status);
+  // 409 `idempotency_key_in_use`: the callee still handles an earlier try; ask again later.
+  const stillHandling = reply.status === 409 && code === KEY_IN_USE;
+  if (reply.status >= 400 && reply.status < 500 && !stillHandling) throw new StepFailed(message, reply.status);
   throw new Error(message);
 }
