@@ -171,6 +171,8 @@ export const sagaHost = <R extends ResourceFactories>(resources: R, sagas: () =>
   sagas,
 });
 
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** `SERVICE METHOD url key` of each request received, for comparing sequences. */
 export const trail = (): string[] => received.map((r) => `${r.service} ${r.method} ${r.url} ${r.key ?? '-'}`);
 

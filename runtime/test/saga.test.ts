@@ -7,10 +7,10 @@
 import Fastify from 'fastify';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../tests/helpers/service-process.js';
-import { createSagaEngine, memorySagaStore, sagaRoutes, StepFailed, type SagaEngine, type SagaStore, type SagaView } from '../src/index.js';
+import { createSagaEngine, defineService, memorySagaStore, sagaRoutes, StepFailed, type HttpReply, type RouteDef, type SagaEngine, type SagaStore, type SagaView } from '../src/index.js';
 import { openService, serviceApp } from '../src/service/service.js';
 import { captureLogger } from './helpers.js';
-import { callerOf, defaultAnswer, handOverCase, orderSaga, sagaHost, received, startShop, trail, type Callee, type Callers, type Shop, type Order } from './saga-helpers.js';
+import { callerOf, defaultAnswer, handOverCase, orderSaga, sagaHost, received, sleep, startShop, trail, type Callee, type Callers, type Shop, type Order } from './saga-helpers.js';
 
 const SETTINGS: Record<string, string> = { SAGA_RETRY_DELAYS: '50ms,50ms', SAGA_LEASE_MS: '1000' };
 
@@ -157,6 +157,44 @@ describe('the saga engine', () => {
       'inventory.reserve answered 409: an earlier request with this key is still being handled',
       'payment.charge answered 409, which the spec does not declare',
     ]);
+  });
+
+  it('against a runtime service that records Idempotency-Keys, a charge retried after a timeout runs its handler once', async () => {
+    let charges = 0;
+    const routes: RouteDef<{ charge(): Promise<HttpReply> }>[] = [{ operation: 'charge', method: 'POST', url: '/payments', schema: {} }];
+    const paymentService = await defineService({
+      name: 'payment',
+      port: 0,
+      discovery: 'dns',
+      components: [],
+      routes,
+      resources: {},
+      clients: () => ({}),
+      handlers: {
+        operations: () => ({
+          async charge() {
+            // The first (and only) run outlasts the caller's 300 ms timeout.
+            if (++charges === 1) await sleep(600);
+            return { status: 201, body: { id: `payment-${charges}` } };
+          },
+        }),
+      },
+    }).run({ logger: captureLogger('payment').logger });
+    try {
+      const engine = await engineOf({
+        settings: { SAGA_RETRY_DELAYS: '300ms,300ms,300ms' },
+        definition: orderSaga(() => ({ ...callers, payment: callerOf('payment', paymentService.url) })),
+      });
+      const { id } = await engine.start({ orderId: 'o-11', total: 7 });
+      const view = await settled(engine, id);
+      expect(view.state).toBe('completed');
+      expect(charges).toBe(1);
+      expect(view.history.find((h) => h.event === 'step-retrying')).toMatchObject({ step: 'charge', error: 'payment.charge timed out after 300ms' });
+      // The recorded answer of the one run reached the saga.
+      expect(received.find((r) => r.service === 'shipping')?.key).toBe(`${id}/ship/action`);
+    } finally {
+      await paymentService.stop();
+    }
   });
 
   it('a step whose retries run out (connection refused) fails, and the saga is compensated', async () => {
