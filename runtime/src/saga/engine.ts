@@ -250,6 +250,11 @@ export function createSagaEngine<Input>(options: SagaEngineOptions<Input>): Saga
     await store.prepare();
     const claimed = await store.claim(name, owner, leaseMs, [...active.keys()], CLAIM_BATCH);
     for (const record of claimed) {
+      // Claimed while closing: give it straight back rather than hold it until the lease runs out.
+      if (closing) {
+        await store.release(name, record.id, owner);
+        continue;
+      }
       record.history.push(entry('resumed'));
       logger.info({ sagaId: record.id }, `saga ${name} ${record.id} resumed (${record.state})`);
       launch(record);
