@@ -163,15 +163,18 @@ export function createSagaEngine<Input>(options: SagaEngineOptions<Input>): Saga
     return true;
   };
 
+  /** Ends a saga whose steps (or compensations) are all done; false when it was taken over. */
+  const finish = (record: SagaRecord, state: 'completed' | 'compensated'): Promise<boolean> => {
+    record.state = state;
+    record.history.push(entry(state));
+    logger.info({ sagaId: record.id }, `saga ${name} ${record.id} ${state}`);
+    return save(record);
+  };
+
   /** Runs the next action once, writing the transitions; false when the saga was taken over. */
   const forward = async (record: SagaRecord): Promise<boolean> => {
     const index = record.steps.findIndex((s) => s.state !== 'succeeded');
-    if (index === -1) {
-      record.state = 'completed';
-      record.history.push(entry('completed'));
-      logger.info({ sagaId: record.id }, `saga ${name} ${record.id} completed`);
-      return save(record);
-    }
+    if (index === -1) return finish(record, 'completed');
     const step = record.steps[index];
     step.state = 'running';
     step.attempts++;
@@ -196,12 +199,7 @@ export function createSagaEngine<Input>(options: SagaEngineOptions<Input>): Saga
   /** Runs the next compensation once, writing the transitions; false when the saga was taken over. */
   const backward = async (record: SagaRecord): Promise<boolean> => {
     const index = record.steps.findLastIndex((s) => (s.state === 'succeeded' || s.state === 'compensating') && stepsByName.get(s.name)?.compensation !== undefined);
-    if (index === -1) {
-      record.state = 'compensated';
-      record.history.push(entry('compensated'));
-      logger.info({ sagaId: record.id }, `saga ${name} ${record.id} compensated`);
-      return save(record);
-    }
+    if (index === -1) return finish(record, 'compensated');
     const step = record.steps[index];
     step.state = 'compensating';
     step.compensationAttempts++;
