@@ -239,8 +239,8 @@ let programHash: string | undefined;
 
 /**
  * Identifies the running microgen: a hash of its code (the folder this module is in: dist/, the
- * bundle's folder, or src/ when running from sources), templates, schema and the built runtime library it copies
- * into systems. A changed microgen regenerates in full.
+ * bundle's folder, or src/ when running from sources), templates, schema and the built runtime
+ * library it copies into systems. A changed microgen regenerates in full.
  */
 function program(): string {
   if (programHash) return programHash;
