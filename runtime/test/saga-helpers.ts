@@ -106,7 +106,7 @@ export const callerOf = (service: string, url: string, policy: CallPolicy = POLI
 
 /** A call with the step's idempotency key, as generated saga glue makes it. */
 const send = async (caller: ServiceCaller, operation: ClientOperation, run: StepRun<Order>, request: ClientRequest): Promise<unknown> =>
-  stepResult(await caller.call(operation, { ...request, headers: { 'idempotency-key': run.idempotencyKey } }), `${caller.service}.${operation.name}`);
+  stepResult(await caller.call(operation, { ...request, idempotencyKey: run.idempotencyKey }), `${caller.service}.${operation.name}`);
 
 const idOf = (result: unknown): string => (result as { id: string }).id;
 
@@ -159,7 +159,7 @@ export async function startShop(): Promise<Shop> {
 }
 
 /** A service `orders` with no routes of its own that hosts `sagas`. */
-export const sagaHost = <R extends ResourceFactories>(resources: R, sagas: () => readonly SagaDefinition<unknown>[]) => ({
+export const sagaHost = <R extends ResourceFactories>(resources: R, sagas: () => readonly SagaDefinition<Order>[]) => ({
   name: 'orders',
   port: 0,
   discovery: 'dns' as const,
@@ -167,7 +167,7 @@ export const sagaHost = <R extends ResourceFactories>(resources: R, sagas: () =>
   routes: [],
   resources,
   clients: () => ({}),
-  handlers: { operations: () => ({}) },
+  handlers: { operations: () => ({}), sagas: () => ({}) },
   sagas,
 });
 

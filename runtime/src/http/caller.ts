@@ -60,7 +60,12 @@ export interface ClientRequest {
   readonly body?: unknown;
   /** Sent as `x-request-id`, to follow a request across services. */
   readonly requestId?: string;
-  /** Extra request headers (`idempotency-key`, say). */
+  /**
+   * Sent as `Idempotency-Key`: the callee runs its handler once per key and answers a repeated key
+   * with the recorded reply, so a keyed call is retried even when its method is not idempotent.
+   */
+  readonly idempotencyKey?: string;
+  /** Extra request headers. */
   readonly headers?: Readonly<Record<string, string>>;
 }
 
@@ -105,7 +110,8 @@ const isKeyInUse = (reply: unknown): boolean => {
   return status === 409 && (body as { error?: unknown } | undefined)?.error === KEY_IN_USE;
 };
 
-const hasIdempotencyKey = (headers: ClientRequest['headers']): boolean => Object.keys(headers ?? {}).some((name) => name.toLowerCase() === IDEMPOTENCY_KEY_HEADER);
+const hasIdempotencyKey = ({ idempotencyKey, headers }: ClientRequest): boolean =>
+  idempotencyKey !== undefined || Object.keys(headers ?? {}).some((name) => name.toLowerCase() === IDEMPOTENCY_KEY_HEADER);
 
 /**
  * Retry delays between `minMs` and `maxMs`: exponential doubles from `minMs` with "equal
@@ -190,7 +196,7 @@ export class ServiceCaller {
   private async send(operation: ClientOperation, request: ClientRequest): Promise<HttpReply> {
     // A request with an `Idempotency-Key` (sent unchanged on every attempt) runs once at the
     // callee however often it arrives, so it is retried whatever its method.
-    const policy = hasIdempotencyKey(request.headers) ? this.retryKeyed : IDEMPOTENT.has(operation.method) ? this.retryAll : this.retryUnsent;
+    const policy = hasIdempotencyKey(request) ? this.retryKeyed : IDEMPOTENT.has(operation.method) ? this.retryAll : this.retryUnsent;
     let reply: HttpReply;
     try {
       reply = await policy.execute(() => this.breaker.execute(() => this.attempt(operation, request)));
@@ -219,6 +225,7 @@ export class ServiceCaller {
     const url = `${base.replace(/\/+$/, '')}${fillPath(operation.path, request.params)}${queryString(request.query)}`;
     const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
     if (request.requestId) headers[REQUEST_ID_HEADER] = request.requestId;
+    if (request.idempotencyKey !== undefined) headers[IDEMPOTENCY_KEY_HEADER] = request.idempotencyKey;
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     const signal = AbortSignal.timeout(this.policy.timeoutMs);
     try {

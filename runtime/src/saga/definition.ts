@@ -7,14 +7,20 @@ import type { HttpReply } from '../http/caller.js';
 import { HttpError } from '../errors.js';
 import { KEY_IN_USE } from '../service/idempotency.js';
 
-/** What a step's action or compensation is given. */
-export interface StepRun<Input> {
+/** What the steps of a saga know of each other's results when nothing more is said: any JSON, by step name. */
+export type AnyResults = Readonly<Record<string, unknown>>;
+
+/**
+ * What a step's action or compensation is given. `Results` types what the earlier steps returned
+ * (`{ readonly 'create-order'?: Order }`): a step's entry is there once its action succeeded.
+ */
+export interface StepRun<Input, Results = AnyResults> {
   readonly sagaId: string;
   /** The saga's name. */
   readonly saga: string;
   readonly input: Input;
   /** What the actions of the steps that succeeded returned, by step name (a reservation id, say). */
-  readonly results: Readonly<Record<string, unknown>>;
+  readonly results: Results;
   /**
    * Send it as `Idempotency-Key`: `<sagaId>/<step>/action` or `<sagaId>/<step>/compensation`, the
    * same on every retry and after a restart, so the callee recognises a request sent again.
@@ -24,21 +30,28 @@ export interface StepRun<Input> {
   readonly attempt: number;
 }
 
-export interface SagaStep<Input> {
+export interface SagaStep<Input, Results = AnyResults> {
   readonly name: string;
   /** Does the step; what it returns must be JSON, and is recorded (`results[name]`). */
-  action(run: StepRun<Input>): Promise<unknown>;
+  action(run: StepRun<Input, Results>): Promise<unknown>;
   /** Undoes a step whose action succeeded, when a later step failed. */
-  compensation?(run: StepRun<Input>): Promise<unknown>;
+  compensation?(run: StepRun<Input, Results>): Promise<unknown>;
 }
 
-export interface SagaDefinition<Input> {
+export interface SagaDefinition<Input, Results = AnyResults> {
   /** kebab-case, as in the spec: `POST /sagas/<name>`. */
   readonly name: string;
-  readonly steps: readonly SagaStep<Input>[];
+  readonly steps: readonly SagaStep<Input, Results>[];
   /** The JSON Schema of the input, checked by `POST /sagas/<name>`. */
   readonly inputSchema?: object;
 }
+
+/**
+ * Any saga, whatever its input and results, as a service hosts it: the engine hands each step the
+ * input it stored and the results it recorded, which are what the saga's own types say.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnySagaDefinition = SagaDefinition<any, any>;
 
 export type SagaState = 'running' | 'completed' | 'compensating' | 'compensated' | 'stuck';
 

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { EventsDefinition, PublishOf } from '../events/definition.js';
 import type { CallPolicy, HttpReply, ServiceCaller } from '../http/caller.js';
 import type { ResourceFactory } from '../resource.js';
-import type { SagaDefinition } from '../saga/definition.js';
+import type { AnySagaDefinition } from '../saga/definition.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
 
@@ -68,14 +68,16 @@ export type ContextOf<Name extends string, R extends ResourceFactories, Clients,
   PublishOf<Published>;
 
 /** How the user's handler classes are built from the context. */
-export interface HandlerFactories<Ctx, Ops, Events, Fallbacks> {
+export interface HandlerFactories<Ctx, Ops, Events, Fallbacks, Sagas = unknown> {
   readonly operations: (ctx: Ctx) => Ops;
   readonly events?: (ctx: Ctx) => Events;
   readonly fallbacks?: (ctx: Ctx) => Fallbacks;
+  /** The classes of the steps of the sagas the service hosts (`{ placeOrder: new PlaceOrder(ctx) }`). */
+  readonly sagas?: (ctx: Ctx) => Sagas;
 }
 
 /** `Published` is `{}`, the empty map, for a service that publishes no events. */
-export interface ServiceDefinition<Name extends string, R extends ResourceFactories, Clients, Ops, Events, Fallbacks, Published = {}> {
+export interface ServiceDefinition<Name extends string, R extends ResourceFactories, Clients, Ops, Events, Fallbacks, Published = {}, Sagas = unknown> {
   readonly name: Name;
   /** Where it listens unless `PORT` says otherwise. */
   readonly port: number;
@@ -87,15 +89,16 @@ export interface ServiceDefinition<Name extends string, R extends ResourceFactor
   readonly clients: (deps: ClientDeps<Fallbacks>) => Clients;
   /** The exchange, the events the service publishes and its subscriptions (absent: no events). */
   readonly events?: EventsDefinition<Published, Events>;
-  readonly handlers: HandlerFactories<ContextOf<Name, R, Clients, Published>, Ops, Events, Fallbacks>;
+  readonly handlers: HandlerFactories<ContextOf<Name, R, Clients, Published>, Ops, Events, Fallbacks, Sagas>;
   /**
    * The orchestrated sagas this service hosts, built from the context (their steps call its
-   * clients): each runs on a saga engine, kept in the service's PostgreSQL database when it has one
-   * (else in memory), and is served under `/sagas/<saga>`.
+   * clients) and the classes `handlers.sagas` built (their steps' user code): each runs on a saga
+   * engine, kept in the service's PostgreSQL database when it has one (else in memory), and is
+   * served under `/sagas/<saga>`.
    */
-  readonly sagas?: (ctx: ContextOf<Name, R, Clients, Published>) => readonly SagaDefinition<unknown>[];
+  readonly sagas?: (ctx: ContextOf<Name, R, Clients, Published>, handlers: Sagas) => readonly AnySagaDefinition[];
 }
 
 /** Any service definition, as the runtime handles it without knowing its types. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyServiceDefinition = ServiceDefinition<string, ResourceFactories, unknown, any, any, unknown, any>;
+export type AnyServiceDefinition = ServiceDefinition<string, ResourceFactories, unknown, any, any, unknown, any, any>;

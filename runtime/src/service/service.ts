@@ -16,6 +16,7 @@ import { REQUEST_ID_HEADER, requestIdOf } from '../request-id.js';
 import { healthReport, type Resource } from '../resource.js';
 import type { ClientDeps, ContextOf, HandlerFactories, ResourceClients, ResourceFactories, ServiceDefinition } from './definition.js';
 import { openIdempotency, type IdempotencyStore } from './idempotency.js';
+import type { AnySagaDefinition } from '../saga/definition.js';
 import { createSagaEngine, type SagaEngine } from '../saga/engine.js';
 import { postgresSagaStore } from '../saga/postgres-store.js';
 import { sagaRoutes } from '../saga/routes.js';
@@ -33,12 +34,12 @@ export class StartError extends Error {
   }
 }
 
-export interface ServiceOptions<Ctx, Ops, Events, Fallbacks> {
+export interface ServiceOptions<Ctx, Ops, Events, Fallbacks, Sagas = unknown> {
   /** Default `process.env`, after reading the nearest `.env`. */
   readonly env?: NodeJS.ProcessEnv;
   readonly logger?: Logger;
   /** Your own factories, to pass your own dependencies to a handler class. */
-  readonly handlers?: Partial<HandlerFactories<Ctx, Ops, Events, Fallbacks>>;
+  readonly handlers?: Partial<HandlerFactories<Ctx, Ops, Events, Fallbacks, Sagas>>;
   /** True when other services share this process: only `<SERVICE>_`-prefixed settings are read. */
   readonly shared?: boolean;
 }
@@ -75,9 +76,9 @@ export interface OpenedService<Ctx, Ops, Events> {
 }
 
 /** Opens the resources and builds the context and handlers; then starts the events, if any. */
-export async function openService<Name extends string, R extends ResourceFactories, Clients, Ops, Events, Fallbacks, Published>(
-  def: ServiceDefinition<Name, R, Clients, Ops, Events, Fallbacks, Published>,
-  options: ServiceOptions<ContextOf<Name, R, Clients, Published>, Ops, Events, Fallbacks> = {},
+export async function openService<Name extends string, R extends ResourceFactories, Clients, Ops, Events, Fallbacks, Published, Sagas>(
+  def: ServiceDefinition<Name, R, Clients, Ops, Events, Fallbacks, Published, Sagas>,
+  options: ServiceOptions<ContextOf<Name, R, Clients, Published>, Ops, Events, Fallbacks, Sagas> = {},
 ): Promise<OpenedService<ContextOf<Name, R, Clients, Published>, Ops, Events>> {
   const env = options.env ?? process.env;
   const logger = options.logger ?? createLogger(def.name);
@@ -153,7 +154,18 @@ export async function openService<Name extends string, R extends ResourceFactori
   }
   // Opened last, closed first: the steps in flight finish while the clients and the database are there.
   const sagaStore = database ? postgresSagaStore(database) : memorySagaStore();
-  const sagas = (def.sagas?.(ctx) ?? []).map((definition) => createSagaEngine({ definition, store: sagaStore, logger, setting }));
+  let definitions: readonly AnySagaDefinition[];
+  try {
+    definitions = hostedSagas(def.name, def.sagas, factories.sagas, ctx);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  const sagas = definitions.map((definition) => createSagaEngine({ definition, store: sagaStore, logger, setting }));
+  if (sagas.length > 0 && !database) {
+    const names = sagas.map((e) => e.definition.name).join(', ');
+    logger.warn({ sagas: sagas.map((e) => e.definition.name) }, `${def.name} keeps its sagas (${names}) in memory: a restart forgets the sagas running then (give ${def.name} \`database: postgres\` to keep them)`);
+  }
   for (const engine of sagas) {
     try {
       await engine.open();
@@ -176,6 +188,18 @@ export async function openService<Name extends string, R extends ResourceFactori
     setting,
     close,
   };
+}
+
+/** The definitions of the sagas a service hosts, given the classes of their steps that `handlers.sagas` builds. */
+function hostedSagas<Ctx, Sagas>(
+  service: string,
+  sagas: ((ctx: Ctx, handlers: Sagas) => readonly AnySagaDefinition[]) | undefined,
+  handlers: ((ctx: Ctx) => Sagas) | undefined,
+  ctx: Ctx,
+): readonly AnySagaDefinition[] {
+  if (!sagas) return [];
+  if (!handlers) throw new StartError(`${service} hosts sagas but was given no \`handlers.sagas\` to build their steps`);
+  return sagas(ctx, handlers(ctx));
 }
 
 /** The Fastify server of one service: its routes, `GET /health`, and a 404 in the `Error` shape. */
@@ -238,9 +262,9 @@ const SHUTDOWN_TIMEOUT_MS = 10_000;
  * Opens the service and listens on `HOST`:`PORT` (default 127.0.0.1 and the spec's port). With
  * `CONSUL_URL` set (and `discovery: consul`), registers with Consul.
  */
-export async function runService<Name extends string, R extends ResourceFactories, Clients, Ops, Events, Fallbacks, Published>(
-  def: ServiceDefinition<Name, R, Clients, Ops, Events, Fallbacks, Published>,
-  options: ServiceOptions<ContextOf<Name, R, Clients, Published>, Ops, Events, Fallbacks> = {},
+export async function runService<Name extends string, R extends ResourceFactories, Clients, Ops, Events, Fallbacks, Published, Sagas>(
+  def: ServiceDefinition<Name, R, Clients, Ops, Events, Fallbacks, Published, Sagas>,
+  options: ServiceOptions<ContextOf<Name, R, Clients, Published>, Ops, Events, Fallbacks, Sagas> = {},
 ): Promise<RunningService<ContextOf<Name, R, Clients, Published>>> {
   const env = options.env ?? process.env;
   const opened = await openService(def, { ...options, env });
