@@ -24,6 +24,7 @@ export const RULES: readonly RuleInfo[] = [
   { id: 'operation-conflict', severity: 'error', summary: 'Two operations of one service share method and path (GET /health is reserved).' },
   { id: 'path-param', severity: 'error', summary: 'params names a field that is not a {param} of the path, or the path repeats a {param}.' },
   { id: 'saga-chain', severity: 'error', summary: 'A choreography step waits for an event no earlier step (or start) emits.' },
+  { id: 'saga-step-name', severity: 'error', summary: "Two steps of an orchestrated saga give one method of its step class (create-order and createOrder), or one it has (ctx)." },
   { id: 'saga-uncompensated', severity: 'warning', summary: 'A step can fail after earlier steps changed state, and nothing compensates them.' },
   { id: 'unused-event', severity: 'warning', summary: 'An event nobody publishes, or nobody subscribes to.' },
   { id: 'call-cycle', severity: 'warning', summary: 'Synchronous calls form a cycle.' },

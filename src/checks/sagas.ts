@@ -3,8 +3,11 @@
  * start or an earlier step emits, and every compensation for one a step emits or fails
  * with; otherwise the saga stalls. `saga-uncompensated`: a step can fail after earlier
  * steps changed state and nothing undoes them (a step whose operation only reads, GET, HEAD or
- * OPTIONS, changes nothing).
+ * OPTIONS, changes nothing). `saga-step-name`: the steps of an orchestration become the methods of its
+ * step class (`create-order` → `createOrder`, `compensateCreateOrder`): two steps must not give
+ * one method, nor one the class already has.
  */
+import { sagaStepMethods } from '../model/names.js';
 import type { Saga, SystemModel } from '../model/types.js';
 import { error, warning, type Finding } from './finding.js';
 import { serviceNamed } from '../model/lookup.js';
@@ -64,6 +67,29 @@ function uncompensatedChoreography(saga: Choreography): Finding[] {
   return out;
 }
 
+/** What the step class of a saga has besides the steps' methods. */
+const CLASS_MEMBERS = new Set(['ctx', 'constructor']);
+
+function stepNames(saga: Orchestration): Finding[] {
+  const out: Finding[] = [];
+  const taken = new Map<string, string>();
+  for (const st of saga.steps) {
+    const { action, compensation } = sagaStepMethods(st.name);
+    for (const method of st.compensation ? [action, compensation] : [action]) {
+      const other = taken.get(method);
+      const clash = other === st.name ? `another step is named ${st.name}` : other !== undefined ? `so does step ${other}` : CLASS_MEMBERS.has(method) ? 'the class has one' : undefined;
+      if (clash !== undefined) {
+        out.push(error('saga-step-name', [...st.at, 'name'], `saga ${saga.name}: step ${st.name} gives its step class the method ${method}, and ${clash}: rename the step`, 'value'));
+        break;
+      }
+      taken.set(method, st.name);
+    }
+  }
+  return out;
+}
+
 export function checkSagas(model: SystemModel): Finding[] {
-  return model.sagas.flatMap((saga) => (saga.style === 'choreography' ? [...chain(saga), ...uncompensatedChoreography(saga)] : uncompensatedOrchestration(model, saga)));
+  return model.sagas.flatMap((saga) =>
+    saga.style === 'choreography' ? [...chain(saga), ...uncompensatedChoreography(saga)] : [...stepNames(saga), ...uncompensatedOrchestration(model, saga)],
+  );
 }

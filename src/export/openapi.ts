@@ -11,6 +11,7 @@
  * - components.schemas: the service's own schemas, the shared schemas it uses (transitively) and `Error`.
  */
 import type { NamedSchema, Operation, Service, SystemModel, TypeRef } from '../model/types.js';
+import { hostedSagas } from '../model/lookup.js';
 import { walkType } from '../model/type-string.js';
 import { COMPONENTS_PREFIX, ERROR_SCHEMA, fieldToJsonSchema, typeToJsonSchema, type JsonSchema } from './json-schema.js';
 
@@ -49,7 +50,9 @@ function operationTypes(op: Operation): TypeRef[] {
 function usedSharedSchemas(model: SystemModel, service: Service): NamedSchema[] {
   const shared = new Map(model.schemas.map((s) => [s.name, s]));
   const used = new Map<string, NamedSchema>();
-  const queue: TypeRef[] = [...service.operations.flatMap(operationTypes), ...service.schemas.map((s) => s.type)];
+  // The inputs of the sagas it hosts are checked against these components too (`POST /sagas/<saga>`).
+  const sagaInputs = hostedSagas(model.sagas, service.name).flatMap((s) => s.input.map((f) => f.type));
+  const queue: TypeRef[] = [...service.operations.flatMap(operationTypes), ...service.schemas.map((s) => s.type), ...sagaInputs];
   while (queue.length > 0) {
     for (const t of walkType(queue.pop()!)) {
       if (t.kind !== 'ref' || t.scope !== 'shared' || used.has(t.name)) continue;

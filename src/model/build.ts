@@ -8,6 +8,7 @@
  */
 import type * as Raw from '../spec/raw.js';
 import { deployOf } from './deploy.js';
+import { hostedSagas } from './lookup.js';
 import { parseDuration } from './duration.js';
 import { defaultHandlerName, eventMatches } from './names.js';
 import { parseTypeString, type Scope } from './type-string.js';
@@ -208,7 +209,7 @@ export function buildModel(raw: Raw.Spec): SystemModel {
     };
   });
 
-  const unfeatured = serviceEntries.map(([name, s]): Omit<Service, 'features'> => {
+  const unfeatured = serviceEntries.map(([name, s]): Omit<Service, 'features' | 'clients'> => {
     const at = ['services', name];
     const scope: Scope = { shared: shared.shared, local: new Set(Object.keys(s.schemas ?? {})) };
     const subscribes: Subscription[] = (s.subscribes ?? []).map((sub, i) => ({
@@ -245,11 +246,12 @@ export function buildModel(raw: Raw.Spec): SystemModel {
       at,
     };
   });
-  const byName = new Map(unfeatured.map((s) => [s.name, s]));
+  const withClients = unfeatured.map((s) => ({ ...s, clients: clientsOf(s.name, s.calls, sagas, defaults) }));
+  const byName = new Map(withClients.map((s) => [s.name, s]));
   // Who receives each event: the services whose subscriptions match it.
   const receivers = new Map<string, Set<string>>();
   for (const s of unfeatured) for (const sub of s.subscribes) for (const e of sub.matches) receivers.set(e, (receivers.get(e) ?? new Set()).add(s.name));
-  const services: Service[] = unfeatured.map((s) => ({ ...s, features: featuresOf(s, byName, receivers) }));
+  const services: Service[] = withClients.map((s) => ({ ...s, features: featuresOf(s, byName, receivers, sagas) }));
 
   const g = raw.gateway;
   const gateway: Gateway = {
@@ -291,13 +293,42 @@ export function buildModel(raw: Raw.Spec): SystemModel {
   });
 }
 
+/**
+ * A service's clients (see `Service.clients`): its `calls`, then a call per callee its hosted
+ * sagas' steps name that `calls` lacks (in step order); a callee in both gets the steps'
+ * operations added to the ones `calls` lists. A step on the host itself is a call too: the
+ * `Idempotency-Key` is honoured at the HTTP layer.
+ */
+function clientsOf(service: string, calls: readonly Call[], sagas: readonly Saga[], defaults: SystemModel['defaults']): Call[] {
+  const clients = calls.map((c) => ({ ...c, operations: [...c.operations] }));
+  for (const saga of hostedSagas(sagas, service)) {
+    for (const step of saga.steps) {
+      for (const ref of [step.action, step.compensation]) {
+        if (!ref) continue;
+        let call = clients.find((c) => c.service === ref.service);
+        if (!call) {
+          call = { service: ref.service, operations: [], timeoutMs: defaults.timeoutMs, retry: defaults.retry, breaker: defaults.breaker, fallback: false, at: ref.at };
+          clients.push(call);
+        }
+        if (!call.operations.includes(ref.operation)) call.operations.push(ref.operation);
+      }
+    }
+  }
+  return clients;
+}
+
 /** What the service's generated code provides (see ServiceFeatures). */
-function featuresOf(service: Omit<Service, 'features'>, byName: ReadonlyMap<string, Omit<Service, 'features'>>, receivers: ReadonlyMap<string, ReadonlySet<string>>): ServiceFeatures {
+function featuresOf(
+  service: Omit<Service, 'features'>,
+  byName: ReadonlyMap<string, Omit<Service, 'features'>>,
+  receivers: ReadonlyMap<string, ReadonlySet<string>>,
+  sagas: readonly Saga[],
+): ServiceFeatures {
   const reachable = (call: Call): boolean => {
     const callee = byName.get(call.service);
     return callee !== undefined && call.operations.some((op) => callee.operations.some((o) => o.name === op));
   };
-  const calls = service.calls.filter((c) => byName.has(c.service));
+  const calls = service.clients.filter((c) => byName.has(c.service));
   return {
     database: service.database !== 'none',
     clients: calls.length > 0,
@@ -305,6 +336,7 @@ function featuresOf(service: Omit<Service, 'features'>, byName: ReadonlyMap<stri
     publishes: service.publishes.length > 0,
     subscribes: service.subscribes.length > 0,
     received: service.publishes.some((p) => [...(receivers.get(p.event) ?? [])].some((s) => s !== service.name)),
+    sagas: hostedSagas(sagas, service.name).length > 0,
   };
 }
 

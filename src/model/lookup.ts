@@ -3,7 +3,7 @@
  * model and kept beside it: generators and checks that look a service up per call, route or step
  * stay linear in the size of the spec (a scan per lookup made a 500-service lint quadratic).
  */
-import type { Service, SystemModel } from './types.js';
+import type { Saga, Service, SystemModel } from './types.js';
 
 const indexes = new WeakMap<SystemModel, ReadonlyMap<string, { readonly service: Service; readonly position: number }>>();
 
@@ -28,3 +28,9 @@ export function servicesNamed(model: SystemModel, names: Iterable<string>): Serv
   });
   return found.sort((a, b) => a.position - b.position).map((entry) => entry.service);
 }
+
+export type Orchestration = Extract<Saga, { readonly style: 'orchestration' }>;
+
+/** The orchestrated sagas `service` hosts, in the spec's order. */
+export const hostedSagas = (sagas: readonly Saga[], service: string): Orchestration[] =>
+  sagas.filter((s): s is Orchestration => s.style === 'orchestration' && s.host === service);

@@ -58,3 +58,9 @@ export function eventMatches(pattern: string, event: string): boolean {
   const e = event.split('.');
   return p.length === e.length && p.every((seg, i) => seg === '*' || seg === e[i]);
 }
+
+/** The methods of a saga's step class for one step: `create-order` → `createOrder`, `compensateCreateOrder`. */
+export const sagaStepMethods = (step: string): { readonly action: string; readonly compensation: string } => ({
+  action: camelCase(step),
+  compensation: `compensate${pascalCase(step)}`,
+});

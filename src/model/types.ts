@@ -129,7 +129,7 @@ export type Database = 'postgres' | 'mongodb' | 'redis' | 'none';
 export interface ServiceFeatures {
   /** It declares a database. */
   readonly database: boolean;
-  /** It calls at least one declared service: typed clients. */
+  /** It calls at least one declared service (its `clients`): typed clients. */
   readonly clients: boolean;
   /** A call with `fallback: true` reaches at least one operation: fallback handlers. */
   readonly fallbacks: boolean;
@@ -139,6 +139,8 @@ export interface ServiceFeatures {
   readonly subscribes: boolean;
   /** Another service subscribes to an event it publishes: it declares their queues too. */
   readonly received: boolean;
+  /** It hosts an orchestrated saga: saga step classes, and the saga routes. */
+  readonly sagas: boolean;
 }
 
 export interface Service {
@@ -153,7 +155,14 @@ export interface Service {
   readonly operations: readonly Operation[];
   readonly publishes: readonly Publication[];
   readonly subscribes: readonly Subscription[];
+  /** The spec's `calls`, as written (checks, the graph and `diff` read these). */
   readonly calls: readonly Call[];
+  /**
+   * Whom its generated code calls: `calls`, plus the operations the steps of each orchestrated
+   * saga it hosts call (actions and compensations; the defaults' policies, no fallback), united
+   * with a call of the same callee. Its clients, `<SERVICE>_SERVICE_URL`s and fallbacks follow these.
+   */
+  readonly clients: readonly Call[];
   readonly features: ServiceFeatures;
   readonly at: SpecPath;
 }

@@ -14,4 +14,6 @@ export const memberKeys = {
   operation: (operation: string): string => `operation:${operation}`,
   handler: (handler: string): string => `event:${handler}`,
   fallback: (callee: string, operation: string): string => `fallback:${callee}:${operation}`,
+  /** A method of a saga's step class (an action's or a compensation's): `saga-step:createOrder`. */
+  sagaStep: (method: string): string => `saga-step:${method}`,
 };

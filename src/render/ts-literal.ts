@@ -63,3 +63,8 @@ export function methodHead(prefix: string, params: readonly string[], returns: s
   if (flat.length <= WIDTH || params.length === 0) return flat;
   return `${indent}${prefix}(\n${params.map((p) => `${indent}  ${p},`).join('\n')}\n${indent}): ${returns} {`;
 }
+
+/** An abstract method's declaration, `  abstract name(a: A): R;`, broken like `methodHead` when too long. */
+export function abstractMethod(name: string, params: readonly string[], returns: string, indent = '  '): string {
+  return `${methodHead(`abstract ${name}`, params, returns, indent).slice(0, -' {'.length)};`;
+}

@@ -68,6 +68,14 @@ const CASES: Record<string, RuleCase> = {
       { line: 30, column: 16, message: 'the compensation of service order emits event "order.canceled", which is not declared' },
     ],
   },
+  'saga-step-name': {
+    severity: 'error',
+    bad: [
+      { line: 17, column: 15, message: 'saga checkout: step create-order gives its step class the method createOrder, and another step is named create-order: rename the step' },
+      { line: 19, column: 15, message: 'step compensate-create-order gives its step class the method compensateCreateOrder, and so does step create-order' },
+      { line: 21, column: 15, message: 'step ctx gives its step class the method ctx, and the class has one' },
+    ],
+  },
   'unknown-schema': {
     severity: 'error',
     bad: [

@@ -254,3 +254,46 @@ describe('features', () => {
     ]);
   });
 });
+
+describe('clients: calls and the operations of hosted sagas', () => {
+  const spec =
+    `${HEAD}defaults: { timeout: 2s }\nservices:\n` +
+    `  order:\n    operations:\n      createOrder: { http: POST /orders }\n      cancelOrder: { http: "DELETE /orders/{id}" }\n` +
+    `    calls:\n      payment: { operations: [quote], timeout: 1s, fallback: true }\n` +
+    `  payment:\n    operations:\n      quote: { http: GET /quotes }\n      charge: { http: POST /payments }\n      refund: { http: "POST /payments/{id}/refund" }\n` +
+    `  inventory:\n    operations:\n      reserve: { http: POST /reservations }\n` +
+    `  mail: {}\n` +
+    `sagas:\n  checkout:\n    style: orchestration\n    host: order\n    steps:\n` +
+    `      - { name: create, action: order.createOrder, compensation: order.cancelOrder }\n` +
+    `      - { name: pay, action: payment.charge, compensation: payment.refund }\n` +
+    `      - { name: reserve, action: inventory.reserve }\n`;
+
+  it("unites a call with the steps' operations, keeping its policies; adds the other callees with the defaults", () => {
+    const m = model(spec);
+    const order = service(m, 'order');
+    // `calls` stays as the spec wrote it.
+    expect(order.calls.map((c) => [c.service, c.operations])).toEqual([['payment', ['quote']]]);
+    expect(order.clients.map((c) => [c.service, c.operations, c.timeoutMs, c.fallback])).toEqual([
+      ['payment', ['quote', 'charge', 'refund'], 1000, true],
+      ['order', ['createOrder', 'cancelOrder'], 2000, false],
+      ['inventory', ['reserve'], 2000, false],
+    ]);
+    expect(order.clients[2]).toMatchObject({ retry: DEFAULT_RETRY, breaker: DEFAULT_BREAKER, at: ['sagas', 'checkout', 'steps', 2, 'action'] });
+  });
+
+  it('gives only the host clients and the sagas feature', () => {
+    const m = model(spec);
+    expect(m.services.map((s) => [s.name, s.clients.length, s.features.clients, s.features.sagas])).toEqual([
+      ['order', 3, true, true],
+      ['payment', 0, false, false],
+      ['inventory', 0, false, false],
+      ['mail', 0, false, false],
+    ]);
+  });
+
+  it('makes a host whose saga only calls itself a client of itself', () => {
+    const m = model(`${HEAD}services:\n  a:\n    operations:\n      go: { http: POST /go }\nsagas:\n  s:\n    style: orchestration\n    steps:\n      - { name: go, action: a.go }\n`);
+    expect(service(m, 'a').clients.map((c) => [c.service, c.operations])).toEqual([['a', ['go']]]);
+    expect(service(m, 'a').features).toMatchObject({ clients: true, sagas: true });
+  });
+});

@@ -108,15 +108,27 @@ describe('service package.json', () => {
 });
 
 describe('clients', () => {
-  it('cover exactly the operations in calls.<service>.operations', () => {
+  it('cover exactly the operations in calls.<service>.operations, and those of the steps of hosted sagas', () => {
     const client = content(shop, 'services/order/src/generated/clients/user.ts');
     expect(client).toMatch(/ getUser\(request: GetUserCall\): Promise<GetUserReply>/);
     expect(client).not.toMatch(/createUser/);
     expect(client).toContain("getUser: { name: 'getUser', method: 'GET', path: '/users/{id}', statuses: [200, 404] }");
+    // order hosts place-order, whose steps call order itself, inventory and payment.
     expect([...shop.keys()].filter((p) => p.includes('/clients/'))).toEqual([
       'services/order/src/generated/clients/index.ts',
+      'services/order/src/generated/clients/inventory.ts',
+      'services/order/src/generated/clients/order.ts',
+      'services/order/src/generated/clients/payment.ts',
       'services/order/src/generated/clients/user.ts',
     ]);
+    const payment = content(shop, 'services/order/src/generated/clients/payment.ts');
+    expect(payment).toMatch(/OPERATIONS = \{\n {2}charge: .*\n {2}refund: .*\n\};/);
+  });
+
+  it('let unsafe calls carry an Idempotency-Key, not safe ones', () => {
+    const payment = content(shop, 'services/order/src/generated/clients/payment.ts');
+    expect(payment.match(/ {2}idempotencyKey\?: string;/g)).toHaveLength(2);
+    expect(content(shop, 'services/order/src/generated/clients/user.ts')).not.toContain('idempotencyKey');
   });
 
   it('carry the spec policies (own or defaults)', () => {

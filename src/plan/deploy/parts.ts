@@ -111,7 +111,7 @@ function gatewaySecrets(model: SystemModel): Setting[] {
 }
 
 function servicePart(model: SystemModel, service: Service, target: Target): Part {
-  const callees = servicesNamed(model, service.calls.map((c) => c.service));
+  const callees = servicesNamed(model, service.clients.map((c) => c.service));
   const consul = model.discovery === 'consul' && target === 'compose';
   return {
     name: service.name,

@@ -18,7 +18,10 @@ import { hasBody, operationTypeName, operationTypes, replyStatuses, replyVariant
 
 type Ref = Extract<TypeRef, { kind: 'ref' }>;
 
-/** A resolved call: the callee and the operations used (unknown names are lint errors, skipped here). */
+/** The methods whose calls may carry an `Idempotency-Key` (the callee records their replies by it). */
+const KEYED_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** A resolved client call: the callee and the operations used (unknown names are lint errors, skipped here). */
 export interface ResolvedCall {
   readonly call: Call;
   readonly callee: Service;
@@ -28,10 +31,10 @@ export interface ResolvedCall {
 const servicesByName = new WeakMap<SystemModel, Map<string, Service>>();
 
 export function resolvedCalls(model: SystemModel, service: Service): ResolvedCall[] {
-  if (service.calls.length === 0) return [];
+  if (service.clients.length === 0) return [];
   let byName = servicesByName.get(model);
   if (!byName) servicesByName.set(model, (byName = new Map(model.services.map((s) => [s.name, s]))));
-  return service.calls.flatMap((call) => {
+  return service.clients.flatMap((call) => {
     const callee = byName.get(call.service);
     if (!callee) return [];
     const operations = call.operations.flatMap((name) => callee.operations.filter((o) => o.name === name));
@@ -94,6 +97,7 @@ function clientFile(ctx: GenerateContext, service: Service, rc: ResolvedCall): P
       requestOptional: op.params.length === 0 && !hasBody(op) && queryOptional,
       replies: replyVariants(op, naming),
       fallbackMethod: fallbackMethodName(callee.name, op),
+      keyed: KEYED_METHODS.has(op.method),
     };
   });
   return {
@@ -162,7 +166,7 @@ export function clientFiles(ctx: GenerateContext, service: Service): PlannedFile
       path: `${dir}/src/generated/clients/index.ts`,
       owner: 'generated',
       key: key('clients'),
-      content: render('service/clients-index.ts', { header, service: service.name, consul, fallbacks, clients: clientViews(model, service) }),
+      content: render('service/clients-index.ts', { header, service: service.name, consul, fallbacks, sagas: service.features.sagas, clients: clientViews(model, service) }),
     },
   ];
   if (fallbacks) {

@@ -16,6 +16,7 @@ import { kongFiles } from './kong.js';
 import { kubernetesFiles } from './kubernetes.js';
 import { openApiFile } from './openapi-file.js';
 import { runtimeFiles } from './runtime.js';
+import { sagaFiles } from './sagas.js';
 import { serviceDefinitionFiles } from './service-definition.js';
 import { servicePackageFiles } from './service-package.js';
 import { systemFiles } from './system.js';
@@ -40,6 +41,7 @@ export const GENERATORS: readonly Generator[] = [
   { name: 'openapi', files: perService(openApiFile) },
   { name: 'service-definition', files: perService(serviceDefinitionFiles) },
   { name: 'clients', files: perService(clientFiles) },
+  { name: 'sagas', files: perService(sagaFiles) },
   { name: 'gateway', files: gatewayFiles },
   { name: 'system', files: systemFiles },
   { name: 'kong', files: kongFiles },

@@ -13,6 +13,7 @@ import { tsHeader } from '../header.js';
 import { serviceKey, servicePath } from '../paths.js';
 import type { PlannedFile } from '../tree.js';
 import { routeSchemas } from './route-schemas.js';
+import { sagaWiring } from './sagas.js';
 
 /** `/users/{id}` → `/users/:id` (Fastify's syntax). */
 export const fastifyPath = (path: string): string => path.replace(/\{([^}]+)\}/g, ':$1');
@@ -50,7 +51,7 @@ export function serviceDefinitionFiles(ctx: GenerateContext, service: Service): 
     : undefined;
   const publish = features.publishes ? { exchange: model.broker.exchange, outbox: service.database === 'postgres' } : undefined;
   return [
-    file('src/generated/context.ts', 'context', render('service/context.ts', { header, summary: contextSummary(service), service: service.name, database, clients: features.clients, publish })),
+    file('src/generated/context.ts', 'context', render('service/context.ts', { header, summary: contextSummary(service), service: service.name, database, clients: features.clients, sagas: features.sagas, publish })),
     file('src/generated/schemas.ts', 'schemas', render('service/schemas.ts', { header, service: service.name, components: tsLiteral(schemas.components, '', 'export const COMPONENTS: readonly object[] = ;'.length), routes: tsLiteral(routes, '', 'export const ROUTES: readonly RouteDef<OperationHandlers>[] = ;'.length) })),
     file(
       'src/generated/service.ts',
@@ -65,6 +66,7 @@ export function serviceDefinitionFiles(ctx: GenerateContext, service: Service): 
         fallbacks: features.fallbacks,
         events,
         subscribes: features.subscribes,
+        sagas: sagaWiring(model, service),
       }),
     ),
     { path: servicePath(service.name, 'src/main.ts'), owner: 'scaffold', key: serviceKey(service.name, 'main'), content: render('service/main.ts', { service: service.name }) },

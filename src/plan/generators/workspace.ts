@@ -139,7 +139,7 @@ export function workspaceFiles(ctx: GenerateContext): PlannedFile[] {
     port: s.port,
     database: s.database,
     operationCount: s.operations.length,
-    calls: s.calls.map((c) => c.service),
+    calls: s.clients.map((c) => c.service),
   }));
   const databases = model.services.flatMap((s) => {
     const url = defaultDatabaseUrl(s);

@@ -14,7 +14,7 @@ export interface ServiceContext {
   readonly logger: Logger;
   /** MongoDB (the database `DATABASE_URL` names): `this.ctx.db.collection(name)`. */
   readonly db: Db;
-  /** The typed clients of the services order calls (the spec's `calls`). */
+  /** The typed clients of the services order calls (the spec's `calls`, and its sagas' steps). */
   readonly clients: Clients;
   /**
    * Publishes one of the events order declares, to the exchange `events`; a payload

@@ -8,8 +8,10 @@ import { mongodb } from '@microgen/runtime/mongodb';
 import { Events } from '../handlers/events.js';
 import { Fallbacks } from '../handlers/fallbacks.js';
 import { Operations } from '../handlers/operations.js';
+import { PlaceOrder } from '../handlers/sagas/place-order.js';
 import { createClients } from './clients/index.js';
 import { EVENT_SCHEMAS, PUBLISHES, RECEIVERS, SUBSCRIPTIONS } from './events.js';
+import { placeOrderSaga } from './sagas.js';
 import { COMPONENTS, ROUTES } from './schemas.js';
 
 export const service = defineService({
@@ -31,5 +33,11 @@ export const service = defineService({
     operations: (ctx) => new Operations(ctx),
     events: (ctx) => new Events(ctx),
     fallbacks: (ctx) => new Fallbacks(ctx),
+    sagas: (ctx) => ({
+      placeOrder: new PlaceOrder(ctx),
+    }),
   },
+  sagas: (ctx, steps) => [
+    placeOrderSaga(ctx.clients, steps.placeOrder),
+  ],
 });

@@ -6,11 +6,20 @@
 import type { ClientDeps } from '@microgen/runtime';
 import type { FallbackHandlers } from '../fallbacks.js';
 import { UserClient } from './user.js';
+import { OrderClient } from './order.js';
+import { InventoryClient } from './inventory.js';
+import { PaymentClient } from './payment.js';
 
-/** The typed clients of the services order calls (the spec's `calls`). */
+/** The typed clients of the services order calls (the spec's `calls`, and its sagas' steps). */
 export interface Clients {
   /** user: getUser */
   readonly user: UserClient;
+  /** order: createOrder, cancelOrder */
+  readonly order: OrderClient;
+  /** inventory: reserve, release */
+  readonly inventory: InventoryClient;
+  /** payment: charge, refund */
+  readonly payment: PaymentClient;
 }
 
 export function createClients({ caller, fallbacks }: ClientDeps<FallbackHandlers>): Clients {
@@ -22,6 +31,27 @@ export function createClients({ caller, fallbacks }: ClientDeps<FallbackHandlers
         breaker: { failMax: 5, resetTimeoutMs: 30000 },
       }),
       fallbacks,
+    ),
+    order: new OrderClient(
+      caller('order', 8002, {
+        timeoutMs: 5000,
+        retry: { attempts: 3, backoff: 'exponential', minMs: 1000, maxMs: 10000 },
+        breaker: { failMax: 5, resetTimeoutMs: 30000 },
+      })
+    ),
+    inventory: new InventoryClient(
+      caller('inventory', 8004, {
+        timeoutMs: 5000,
+        retry: { attempts: 3, backoff: 'exponential', minMs: 1000, maxMs: 10000 },
+        breaker: { failMax: 5, resetTimeoutMs: 30000 },
+      })
+    ),
+    payment: new PaymentClient(
+      caller('payment', 8005, {
+        timeoutMs: 5000,
+        retry: { attempts: 3, backoff: 'exponential', minMs: 1000, maxMs: 10000 },
+        breaker: { failMax: 5, resetTimeoutMs: 30000 },
+      })
     ),
   };
 }
