@@ -24,7 +24,18 @@ export class Operations extends OperationHandlers {
     const item = { id: request.params.id, name: request.query.verbose ? 'verbose' : 'plain', secret: 'hidden' };
     return { status: 200, body: item };
   }
+
+  override async deleteItem(request: Op.DeleteItemRequest): Promise<Op.DeleteItemReply> {
+    deleted.push(request.params.id);
+    return { status: 204 };
+  }
+
+  override async deletions(request: Op.DeletionsRequest): Promise<Op.DeletionsReply> {
+    return { status: 200, body: deleted };
+  }
 }
+
+const deleted: number[] = [];
 `;
 
 const ACCOUNTS = `import { OperationHandlers } from '../generated/operations.js';
@@ -93,6 +104,71 @@ export class Fallbacks extends FallbackHandlers {
 }
 `;
 
+/** trips' operations: each call is written in a journal the test reads (GET /journal). */
+const TRIPS = `import { OperationHandlers } from '../generated/operations.js';
+import type * as Op from '../generated/operations.js';
+
+const entries: string[] = [];
+const tries = new Map<string, number>();
+
+export class Operations extends OperationHandlers {
+  override async book(request: Op.BookRequest): Promise<Op.BookReply> {
+    entries.push(\`book \${request.body.trip}\`);
+    return { status: 201, body: { bookingId: \`b-\${request.body.trip}\` } };
+  }
+
+  override async cancel(request: Op.CancelRequest): Promise<Op.CancelReply> {
+    entries.push(\`cancel \${request.params.bookingId}\`);
+    return { status: 204 };
+  }
+
+  override async pay(request: Op.PayRequest): Promise<Op.PayReply> {
+    const { trip, bookingId, itemId } = request.body;
+    const attempt = (tries.get(trip) ?? 0) + 1;
+    tries.set(trip, attempt);
+    entries.push(\`pay \${trip} \${bookingId} item \${itemId} (try \${attempt})\`);
+    if (trip === 'broke') return { status: 402, body: { error: 'payment_required', message: 'no money left' } };
+    if (trip.startsWith('flaky') && attempt === 1) throw new Error('the bank is away');
+    return { status: 201, body: { paymentId: \`p-\${trip}\` } };
+  }
+
+  override async journal(request: Op.JournalRequest): Promise<Op.JournalReply> {
+    return { status: 200, body: entries };
+  }
+}
+`;
+
+/** The steps of plan-trip: each builds its request from the input and the earlier results. */
+export const PLAN_TRIP = `import { StepFailed } from '@microgen/runtime';
+import { PlanTripSteps } from '../../generated/sagas.js';
+import type * as Sg from '../../generated/sagas.js';
+
+export class PlanTrip extends PlanTripSteps {
+  override async book(run: Sg.PlanTripRun): Promise<Sg.PlanTripBookRequest> {
+    return { body: { trip: run.input.trip } };
+  }
+
+  override async compensateBook(run: Sg.PlanTripRun, result: Sg.PlanTripBookResult): Promise<Sg.PlanTripCompensateBookRequest> {
+    return { params: { bookingId: result.bookingId } };
+  }
+
+  override async addItem(run: Sg.PlanTripRun): Promise<Sg.PlanTripAddItemRequest> {
+    return { body: { name: run.input.item } };
+  }
+
+  override async compensateAddItem(run: Sg.PlanTripRun, result: Sg.PlanTripAddItemResult): Promise<Sg.PlanTripCompensateAddItemRequest> {
+    return { params: { id: result.id } };
+  }
+
+  override async pay(run: Sg.PlanTripRun): Promise<Sg.PlanTripPayRequest> {
+    const booking = run.results.book;
+    const item = run.results['add-item'];
+    if (!booking || !item) throw new StepFailed('pay runs after book and add-item');
+    return { body: { trip: run.input.trip, bookingId: booking.bookingId, itemId: item.id } };
+  }
+}
+`;
+
 let built: Promise<string> | undefined;
 
 /** Generates, writes the test handlers and builds, once per test file. */
@@ -105,6 +181,8 @@ export function runtimeSystem(): Promise<string> {
     write('sessions', 'operations.ts', SESSIONS);
     write('front', 'operations.ts', FRONT);
     write('front', 'fallbacks.ts', FRONT_FALLBACKS);
+    write('trips', 'operations.ts', TRIPS);
+    write('trips', 'sagas/plan-trip.ts', PLAN_TRIP);
     const build = buildSystem(dir);
     if (build.code !== 0) throw new Error(`the runtime system does not build:\n${build.output}`);
     return dir;
