@@ -76,8 +76,8 @@ describe.each([SHOP, 'tests/e2e/fixtures/runtime.yaml'])('generated TypeScript t
         PRELUDE,
         ...service.operations.flatMap((op) => operationChecks(op, op.name, `Op.${operationTypeName(op)}Request`, `Op.${operationTypeName(op)}Reply`, 'paths')),
       ];
-      // A caller's client types against the callee's handler types and its OpenAPI document.
-      for (const call of service.calls) {
+      // A caller's client types (its calls and its sagas' steps) against the callee's handler types and its OpenAPI document.
+      for (const call of service.clients) {
         const callee = model.services.find((s) => s.name === call.service)!;
         const id = callee.name.replace(/\W/g, '_');
         lines.splice(2, 0, `import type * as C_${id} from '../services/${service.name}/src/generated/clients/${callee.name}.js';`);
@@ -100,7 +100,7 @@ describe.each([SHOP, 'tests/e2e/fixtures/runtime.yaml'])('generated TypeScript t
   it('checks something for every operation', () => {
     const text = checkFiles.map((f) => readFileSync(f, 'utf8')).join('\n');
     for (const s of model.services) for (const op of s.operations) expect(text, `${s.name}.${op.name}`).toMatch(new RegExp(`export const ${op.name}_`));
-    for (const s of model.services) for (const c of s.calls) for (const op of c.operations) expect(text).toMatch(new RegExp(`client_${c.service.replace(/\W/g, '_')}_${op}_reply`));
+    for (const s of model.services) for (const c of s.clients) for (const op of c.operations) expect(text).toMatch(new RegExp(`client_${c.service.replace(/\W/g, '_')}_${op}_reply`));
   });
 
   it('finds every pair mutually assignable', () => {
