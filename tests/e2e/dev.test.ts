@@ -107,7 +107,9 @@ describe('microgen dev on the shop', () => {
     expect(out).toMatch(new RegExp(`^  gateway +http://127\\.0\\.0\\.1:${ports.gateway}$`, 'm'));
     expect(out).toContain(`http://127.0.0.1:${ports.user}  embedded PostgreSQL in ${join(dir, '.microgen/dev/user')}`);
     expect(out).toMatch(/^ {2}events +in-process bus \(exchange events\)$/m);
-    expect(out).toMatch(/order +http:\/\/127\.0\.0\.1:\d+ {2}MongoDB at 127\.0\.0\.1:27017\/order — not reachable: start it, or set ORDER_DATABASE_URL$/m);
+    // order hosts place-order, kept in memory (its database is MongoDB): it says so once at start.
+    expect(out).toMatch(/order +http:\/\/127\.0\.0\.1:\d+ {2}MongoDB at 127\.0\.0\.1:27017\/order — not reachable: start it, or set ORDER_DATABASE_URL, saga place-order \(3 steps\)$/m);
+    expect(out.match(/order +│ warn order keeps its sagas \(place-order\) in memory: a restart forgets the sagas running then/g)).toHaveLength(1);
     expect(out).toContain('first run: creating the embedded PostgreSQL of user, inventory, payment in .microgen/dev/');
     // Service log lines are prefixed with the service's name.
     expect(out).toMatch(/^product +│ database connected$/m);
