@@ -24,6 +24,7 @@ const apiAlias = (service: string): string => `${pascalCase(service)}Api`;
 
 /** An operation a step calls, as sagas.ts names its types (`OrderApi.CreateOrderCall`). */
 const callOf = (ref: OperationRef) => ({
+  service: ref.service,
   what: `${ref.service}.${ref.operation}`,
   call: `${apiAlias(ref.service)}.${pascalCase(ref.operation)}Call`,
   reply: `${apiAlias(ref.service)}.${pascalCase(ref.operation)}Reply`,
@@ -108,9 +109,11 @@ export const sagaWiring = (model: SystemModel, service: Service) => hostedSagas(
 export function sagaFiles(ctx: GenerateContext, service: Service): PlannedFile[] {
   const { model, specPath } = ctx;
   if (!service.features.sagas) return [];
-  const sagas = hostedSagas(model.sagas, service.name).map((saga) => sagaView(model, service, saga));
-  const callees = [...new Set(sagas.flatMap((s) => s.steps.flatMap((st) => [st.action.what, ...(st.compensation ? [st.compensation.what] : [])])).map((w) => w.split('.')[0]))].sort();
-  const inputs = hostedSagas(model.sagas, service.name).flatMap((s) => s.input.map((f) => f.type));
+  const hosted = hostedSagas(model.sagas, service.name);
+  const sagas = hosted.map((saga) => sagaView(model, service, saga));
+  const calls = sagas.flatMap((s) => s.steps.flatMap((st) => (st.compensation ? [st.action, st.compensation] : [st.action])));
+  const callees = [...new Set(calls.map((c) => c.service))].sort();
+  const inputs = hosted.flatMap((s) => s.input.map((f) => f.type));
   const files: PlannedFile[] = [
     {
       path: servicePath(service.name, 'src/generated/sagas.ts'),
