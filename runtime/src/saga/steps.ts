@@ -52,9 +52,10 @@ export function compensationStep<Input, Results, Step extends keyof Results & st
   build: (run: StepRun<Input, Results>, result: Exclude<Results[Step], undefined>) => Promise<Call>,
   send: KeyedSend<Call, Reply>,
 ): (run: StepRun<Input, Results>) => Promise<StepResult<Reply>> {
-  return async (run) => {
+  const withResult = async (run: StepRun<Input, Results>): Promise<Call> => {
     const result = run.results[step];
     if (result === undefined) throw new StepFailed(`${what}: the step ${step} has no result to compensate`);
-    return stepResult(await send({ ...(await build(run, result as Exclude<Results[Step], undefined>)), idempotencyKey: run.idempotencyKey }), what) as StepResult<Reply>;
+    return build(run, result as Exclude<Results[Step], undefined>);
   };
+  return callStep(what, withResult, send);
 }
